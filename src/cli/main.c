@@ -1,0 +1,43 @@
+/*
+ * main.c — entry point: dispatches `giamdinh <command> ...` to cmd_*().
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+static int cmd_version(int argc, char **argv)
+{
+    (void)argc; (void)argv;
+    printf("giamdinh %s\n", GD_VERSION);
+    return 0;
+}
+
+typedef struct command {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *summary;
+} command;
+
+static const command commands[] = {
+    {"version", cmd_version, "print the version"},
+};
+
+static void usage(FILE *out)
+{
+    fprintf(out, "usage: giamdinh <command> [options]   (giamdinh <command> --help)\n\ncommands:\n");
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].summary);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) { usage(stderr); return 2; }
+    if (cli_is_help(argv[1])) { usage(stdout); return 0; }
+    if (strcmp(argv[1], "--version") == 0) { printf("giamdinh %s\n", GD_VERSION); return 0; }
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (strcmp(argv[1], commands[i].name) == 0) return commands[i].run(argc - 1, argv + 1);
+    fprintf(stderr, "giamdinh: unknown command '%s'\n", argv[1]);
+    usage(stderr);
+    return 2;
+}

@@ -1,0 +1,37 @@
+/*
+ * synth.h — the deterministic synthetic country.
+ *
+ * gd_synth_run() writes, under opts->out_dir, the registry and catalog CSV
+ * files of docs/formats.md, the claims in the national XML format under
+ * claims/, truth.csv (../shared/truth.md) and manifest.json.  The same
+ * options and seed always give byte-identical files.  Memory does not grow
+ * with the number of claims (claims are generated and written as a stream).
+ */
+#ifndef GD_SYNTH_H
+#define GD_SYNTH_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "base/err.h"
+
+typedef struct gd_synth_opts {
+    const char *out_dir;        /* created if missing */
+    const char *data_dir;       /* shipped data/ (reference/thai-drg-6.3/ is read from it) */
+    uint64_t people;            /* default 100000 */
+    uint32_t facilities;        /* 0 = scale with people */
+    uint64_t claims;            /* default 20000 */
+    uint64_t seed;              /* default 1 */
+    double fraud_rate;          /* share of claims with an injected error, default 0.05 */
+    bool progress;              /* progress lines on stderr */
+} gd_synth_opts;
+
+typedef struct gd_synth_report {
+    uint64_t people, cards, facilities, practitioners;
+    uint64_t drugs, services, supplies, bid_prices;
+    uint64_t claims, claim_lines, claim_files, truth_rows;
+} gd_synth_report;
+
+void gd_synth_opts_default(gd_synth_opts *o);
+gd_status gd_synth_run(const gd_synth_opts *opts, gd_synth_report *report, gd_err *err);
+
+#endif
