@@ -13,6 +13,8 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "base/arena.h"
+#include "base/buf.h"
 #include "base/date.h"
 
 #define GD_MONEY_NONE INT64_MIN
@@ -126,5 +128,11 @@ typedef struct gd_claim {
  * GD_DATE_NONE / GD_TIME_NONE dates, zero counts. */
 void gd_claim_reset(gd_claim *c);
 void gd_claim_line_reset(gd_claim_line *l, int table);
+
+/* A compact binary copy of a claim (claimpack.c), private to one run:
+ * pack appends to b; unpack rebuilds the claim in the arena and returns 0,
+ * or -1 when the bytes are not a whole packed claim. */
+void gd_claim_pack(const gd_claim *c, gd_buf *b);
+int gd_claim_unpack(const void *data, size_t size, gd_arena *arena, gd_claim *c);
 
 #endif
