@@ -6,13 +6,6 @@
 
 #include "cli/cli.h"
 
-static int cmd_version(int argc, char **argv)
-{
-    (void)argc; (void)argv;
-    printf("giamdinh %s\n", GD_VERSION);
-    return 0;
-}
-
 typedef struct command {
     const char *name;
     int (*run)(int argc, char **argv);
@@ -20,7 +13,7 @@ typedef struct command {
 } command;
 
 static const command commands[] = {
-    {"version", cmd_version, "print the version"},
+    {"import", cmd_import, "load registry and catalog CSV files into the store"},
 };
 
 static void usage(FILE *out)

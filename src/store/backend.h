@@ -1,0 +1,44 @@
+/*
+ * backend.h — what a storage backend implements (internal to src/store/).
+ *
+ * store.c checks arguments and dispatches each gd_store_* call through the
+ * ops table of the handle; a backend embeds struct gd_store as the first
+ * member of its own handle.  Only the SQLite backend (sqlite_store.c)
+ * exists; a PostgreSQL backend would add one ops table and one open
+ * function, and no caller would change.
+ */
+#ifndef GD_STORE_BACKEND_H
+#define GD_STORE_BACKEND_H
+
+#include "store/store.h"
+
+typedef struct gd_store_ops {
+    const char *name;
+    void (*close)(gd_store *s);
+    int (*schema_version)(const gd_store *s);
+    gd_status (*registry_version)(gd_store *s, uint64_t *version, gd_err *err);
+    gd_status (*begin_import)(gd_store *s, gd_err *err);
+    gd_status (*end_import)(gd_store *s, bool commit, gd_err *err);
+    gd_status (*begin_load)(gd_store *s, const char *file, gd_rec_kind kind, gd_err *err);
+    gd_status (*end_load)(gd_store *s, bool keep, const gd_load_stats *stats, gd_err *err);
+    gd_status (*put)(gd_store *s, gd_rec_kind kind, const void *recs, size_t n,
+                     const uint32_t *lines, gd_put_result *res, gd_err *err);
+    gd_status (*begin_read)(gd_store *s, gd_err *err);
+    void (*end_read)(gd_store *s);
+    gd_status (*scan)(gd_store *s, gd_rec_kind kind, gd_scan_fn fn, void *ctx, gd_err *err);
+    gd_status (*count)(gd_store *s, gd_rec_kind kind, uint64_t *n, gd_err *err);
+    gd_status (*has)(gd_store *s, gd_rec_kind kind, const char *code, bool *found, gd_err *err);
+} gd_store_ops;
+
+struct gd_store {
+    const gd_store_ops *ops;
+    bool in_import;        /* between begin_import and end_import */
+    bool in_load;          /* between begin_load and end_load */
+    bool in_read;          /* between begin_read and end_read */
+};
+
+gd_status gd_sqlite_store_open(gd_store **out, const char *path, const gd_store_opts *opts,
+                               gd_err *err);
+int gd_sqlite_latest_schema_version(void);
+
+#endif

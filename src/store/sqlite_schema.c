@@ -1,0 +1,208 @@
+/*
+ * sqlite_schema.c — the SQLite schema and its numbered migrations.
+ *
+ * The schema is a list of steps (version, name, SQL).  schema_migrations
+ * records each applied step; opening a store applies the missing ones, all
+ * in one transaction, so a store is always at a version of this list and
+ * never half-way between two.  A step, once released, never changes: a
+ * change of schema is a new step at the end.
+ *
+ * Conventions (docs/store.md): dates INTEGER days since 1970-01-01, money
+ * INTEGER milli-VND, enumerations TEXT as spelled in the files; every
+ * record table carries load_id (import_log.id) and line, where the row
+ * came from.  Text-keyed catalog tables are WITHOUT ROWID; the two big
+ * tables (persons, cards) have integer keys (sqlite_tables.c).
+ */
+#include "store/sqlite_internal.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define PROV "load_id INTEGER NOT NULL, line INTEGER NOT NULL"
+
+static const char schema_v1[] =
+    "CREATE TABLE meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;"
+    "INSERT INTO meta VALUES ('registry_version', 0);"
+    "CREATE TABLE import_log ("
+    " id INTEGER PRIMARY KEY, file TEXT NOT NULL, kind TEXT NOT NULL,"
+    " started_at TEXT NOT NULL, status TEXT NOT NULL CHECK (status IN ('loading','loaded','rejected')),"
+    " rows INTEGER NOT NULL DEFAULT 0, bad INTEGER NOT NULL DEFAULT 0, seconds REAL NOT NULL DEFAULT 0);"
+    "CREATE TABLE provinces ("
+    " code TEXT PRIMARY KEY, name TEXT NOT NULL, region TEXT, population INTEGER, " PROV
+    ") WITHOUT ROWID;"
+    "CREATE TABLE facilities ("
+    " code TEXT PRIMARY KEY, name TEXT NOT NULL,"
+    " province TEXT NOT NULL REFERENCES provinces(code),"
+    " type TEXT NOT NULL CHECK (type IN ('hospital','polyclinic','clinic','commune_station')),"
+    " rank TEXT CHECK (rank IN ('special','1','2','3','4')), beds INTEGER, " PROV
+    ") WITHOUT ROWID;"
+    "CREATE TABLE facility_levels ("
+    " facility TEXT NOT NULL REFERENCES facilities(code),"
+    " scheme TEXT NOT NULL CHECK (scheme IN ('tier','technical')),"
+    " valid_from INTEGER NOT NULL, level TEXT NOT NULL, valid_to INTEGER, " PROV ","
+    " PRIMARY KEY (facility, scheme, valid_from)) WITHOUT ROWID;"
+    "CREATE TABLE icd10 ("
+    " code TEXT PRIMARY KEY, name TEXT, sex TEXT NOT NULL CHECK (sex IN ('M','F','B')),"
+    " accpdx INTEGER NOT NULL, age_min INTEGER, age_max INTEGER, age_min_days INTEGER, mdc TEXT, "
+    PROV ") WITHOUT ROWID;"
+    "CREATE TABLE drugs ("
+    " code TEXT PRIMARY KEY, name TEXT NOT NULL, ingredient TEXT, strength TEXT, route TEXT,"
+    " unit TEXT, covered_ratio INTEGER NOT NULL, min_level TEXT, indications TEXT,"
+    " valid_from INTEGER, valid_to INTEGER, " PROV ") WITHOUT ROWID;"
+    "CREATE TABLE services ("
+    " code TEXT PRIMARY KEY, name TEXT NOT NULL, service_group TEXT, min_level TEXT,"
+    " components TEXT, paraclinical INTEGER NOT NULL, max_per_day INTEGER NOT NULL,"
+    " valid_from INTEGER, valid_to INTEGER, " PROV ") WITHOUT ROWID;"
+    "CREATE TABLE facility_services ("
+    " facility TEXT NOT NULL REFERENCES facilities(code),"
+    " service TEXT NOT NULL REFERENCES services(code), valid_from INTEGER, " PROV ","
+    " PRIMARY KEY (facility, service)) WITHOUT ROWID;"
+    "CREATE TABLE service_prices ("
+    " service TEXT NOT NULL REFERENCES services(code),"
+    " rank TEXT NOT NULL CHECK (rank IN ('special','1','2','3','4')),"
+    " valid_from INTEGER NOT NULL, price INTEGER NOT NULL, valid_to INTEGER, " PROV ","
+    " PRIMARY KEY (service, rank, valid_from)) WITHOUT ROWID;"
+    "CREATE TABLE supplies ("
+    " code TEXT PRIMARY KEY, name TEXT NOT NULL, supply_group TEXT, unit TEXT,"
+    " covered_ratio INTEGER NOT NULL, price_cap INTEGER NOT NULL,"
+    " valid_from INTEGER, valid_to INTEGER, " PROV ") WITHOUT ROWID;"
+    /* valid_from may be open (NULL) here, so the key is a unique expression. */
+    "CREATE TABLE bid_prices ("
+    " id INTEGER PRIMARY KEY, facility TEXT NOT NULL REFERENCES facilities(code),"
+    " kind TEXT NOT NULL CHECK (kind IN ('drug','supply')), item TEXT NOT NULL,"
+    " valid_from INTEGER, price INTEGER NOT NULL, bid_ref TEXT, valid_to INTEGER, " PROV ");"
+    "CREATE UNIQUE INDEX bid_prices_key ON bid_prices"
+    " (facility, kind, item, ifnull(valid_from, -2147483648));"
+    "CREATE TABLE item_map ("
+    " facility TEXT NOT NULL REFERENCES facilities(code),"
+    " kind TEXT NOT NULL CHECK (kind IN ('drug','service','supply')),"
+    " local_code TEXT NOT NULL, national_code TEXT NOT NULL, " PROV ","
+    " PRIMARY KEY (facility, kind, local_code)) WITHOUT ROWID;"
+    "CREATE TABLE practitioners ("
+    " licence TEXT PRIMARY KEY, name TEXT NOT NULL, profession TEXT, scope TEXT, " PROV
+    ") WITHOUT ROWID;"
+    "CREATE TABLE practitioner_sites ("
+    " licence TEXT NOT NULL REFERENCES practitioners(licence),"
+    " facility TEXT NOT NULL REFERENCES facilities(code),"
+    " days INTEGER NOT NULL, minute_from INTEGER NOT NULL, minute_to INTEGER NOT NULL, " PROV ","
+    " PRIMARY KEY (licence, facility)) WITHOUT ROWID;"
+    "CREATE TABLE persons ("
+    " person_id INTEGER PRIMARY KEY, birth_date INTEGER NOT NULL,"
+    " sex TEXT NOT NULL CHECK (sex IN ('M','F')), name TEXT, citizen_id TEXT,"
+    " province TEXT REFERENCES provinces(code), died_on INTEGER, " PROV ");"
+    "CREATE TABLE cards ("
+    " card_key INTEGER PRIMARY KEY, card_no TEXT NOT NULL,"
+    " person_id INTEGER NOT NULL REFERENCES persons(person_id),"
+    " valid_from INTEGER NOT NULL, valid_to INTEGER NOT NULL,"
+    " primary_facility TEXT NOT NULL REFERENCES facilities(code), five_years_from INTEGER, "
+    PROV ");";
+
+/* Views with ISO dates and the parts of the card number, for people who
+ * open the store with the sqlite3 shell. */
+static const char schema_v2[] =
+    "CREATE VIEW v_persons AS SELECT printf('%010d', person_id) AS person_id,"
+    " date(birth_date * 86400, 'unixepoch') AS birth_date, sex, name, citizen_id, province,"
+    " date(died_on * 86400, 'unixepoch') AS died_on FROM persons;"
+    "CREATE VIEW v_cards AS SELECT card_no, printf('%010d', person_id) AS person_id,"
+    " substr(card_no, 1, 2) AS card_group, CAST(substr(card_no, 3, 1) AS INTEGER) AS benefit,"
+    " substr(card_no, 4, 2) AS province,"
+    " date(valid_from * 86400, 'unixepoch') AS valid_from,"
+    " date(valid_to * 86400, 'unixepoch') AS valid_to, primary_facility,"
+    " date(five_years_from * 86400, 'unixepoch') AS five_years_from FROM cards;"
+    "CREATE VIEW v_import_log AS SELECT id, file, kind, started_at, status, rows, bad, seconds"
+    " FROM import_log ORDER BY id;";
+
+typedef struct migration { int version; const char *name; const char *sql; } migration;
+
+static const migration migrations[] = {
+    {1, "registry and catalog tables", schema_v1},
+    {2, "readable views", schema_v2},
+};
+#define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
+
+int gd_sqlite_latest_schema_version(void) { return migrations[NMIGRATIONS - 1].version; }
+
+gd_status sq_fail(sqlite3 *db, gd_err *err, const char *what)
+{
+    return gd_err_set(err, GD_EIO, sqlite3_db_filename(db, "main"), 0, NULL, "%s: %s", what,
+                      sqlite3_errmsg(db));
+}
+
+static gd_status exec(sqlite3 *db, const char *sql, gd_err *err, const char *what)
+{
+    return sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK ? GD_OK : sq_fail(db, err, what);
+}
+
+/* Current version: 0 for a store without schema_migrations. */
+static gd_status read_version(sqlite3 *db, int *version, gd_err *err)
+{
+    sqlite3_stmt *st;
+    *version = 0;
+    if (sqlite3_prepare_v2(db, "SELECT count(*) FROM sqlite_schema WHERE name = 'schema_migrations'",
+                           -1, &st, NULL) != SQLITE_OK)
+        return sq_fail(db, err, "reading the schema");
+    int has = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) > 0;
+    sqlite3_finalize(st);
+    if (!has) return GD_OK;
+    if (sqlite3_prepare_v2(db, "SELECT ifnull(max(version), 0) FROM schema_migrations", -1, &st,
+                           NULL) != SQLITE_OK)
+        return sq_fail(db, err, "reading the schema version");
+    if (sqlite3_step(st) == SQLITE_ROW) *version = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    return GD_OK;
+}
+
+static gd_status apply_step(sqlite3 *db, const migration *m, gd_err *err)
+{
+    char what[96];
+    snprintf(what, sizeof what, "schema migration %d (%s)", m->version, m->name);
+    if (exec(db, m->sql, err, what) != GD_OK) return GD_EIO;
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db, "INSERT INTO schema_migrations (version, name, applied_at)"
+                           " VALUES (?1, ?2, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",
+                           -1, &st, NULL) != SQLITE_OK)
+        return sq_fail(db, err, what);
+    sqlite3_bind_int(st, 1, m->version);
+    sqlite3_bind_text(st, 2, m->name, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? GD_OK : sq_fail(db, err, what);
+}
+
+/* Applies the steps missing up to `target`, all or none.  The version is
+ * read again under the write lock: another process may have migrated
+ * between our first look and BEGIN IMMEDIATE. */
+static gd_status migrate(sqlite3 *db, int target, gd_err *err)
+{
+    if (exec(db, "BEGIN IMMEDIATE", err, "starting the schema migration") != GD_OK) return GD_EIO;
+    int from = 0;
+    gd_status st = read_version(db, &from, err);
+    if (st == GD_OK)
+        st = exec(db, "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER"
+                      " PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)",
+                  err, "creating schema_migrations");
+    for (int i = 0; st == GD_OK && i < NMIGRATIONS; i++)
+        if (migrations[i].version > from && migrations[i].version <= target)
+            st = apply_step(db, &migrations[i], err);
+    if (st == GD_OK) st = exec(db, "COMMIT", err, "committing the schema migration");
+    if (st != GD_OK) sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+    return st;
+}
+
+gd_status sq_schema_open(sqlite3 *db, int target, bool read_only, int *version, gd_err *err)
+{
+    int latest = gd_sqlite_latest_schema_version();
+    if (target <= 0 || target > latest) target = latest;
+    if (read_version(db, version, err) != GD_OK) return GD_EIO;
+    if (*version > latest)
+        return gd_err_set(err, GD_EIO, sqlite3_db_filename(db, "main"), 0, NULL,
+                          "store schema version %d is newer than this program knows (%d)",
+                          *version, latest);
+    if (*version >= target) return GD_OK;
+    if (read_only)
+        return gd_err_set(err, GD_EIO, sqlite3_db_filename(db, "main"), 0, NULL,
+                          "store schema version %d needs migrating to %d; open it for writing once",
+                          *version, target);
+    if (migrate(db, target, err) != GD_OK) return GD_EIO;
+    return read_version(db, version, err);
+}

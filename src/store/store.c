@@ -1,0 +1,115 @@
+/*
+ * store.c — the backend-neutral entry points of store.h.
+ *
+ * Picks the backend from the path, keeps the import/load nesting honest
+ * (so that every backend sees calls in a valid order) and forwards the
+ * rest to the backend's ops table.
+ */
+#include "store/backend.h"
+
+#include <string.h>
+
+gd_status gd_store_open(gd_store **out, const char *path, const gd_store_opts *opts, gd_err *err)
+{
+    *out = NULL;
+    if (!path || !*path) return gd_err_set(err, GD_EUSAGE, NULL, 0, NULL, "no store path given");
+    if (strncmp(path, "postgres://", 11) == 0 || strncmp(path, "postgresql://", 13) == 0)
+        return gd_err_set(err, GD_EUSAGE, path, 0, NULL,
+                          "this build has no PostgreSQL backend; give an SQLite file name");
+    gd_store_opts defaults = {0};
+    return gd_sqlite_store_open(out, path, opts ? opts : &defaults, err);
+}
+
+void gd_store_close(gd_store *s)
+{
+    if (s) s->ops->close(s);
+}
+
+int gd_store_schema_version(const gd_store *s) { return s->ops->schema_version(s); }
+int gd_store_latest_schema_version(void) { return gd_sqlite_latest_schema_version(); }
+
+gd_status gd_store_registry_version(gd_store *s, uint64_t *version, gd_err *err)
+{
+    return s->ops->registry_version(s, version, err);
+}
+
+static gd_status misuse(gd_err *err, const char *what)
+{
+    return gd_err_set(err, GD_EUSAGE, NULL, 0, NULL, "store: %s", what);
+}
+
+gd_status gd_store_begin_import(gd_store *s, gd_err *err)
+{
+    if (s->in_import || s->in_read) return misuse(err, "an import or a read is already open");
+    gd_status st = s->ops->begin_import(s, err);
+    s->in_import = st == GD_OK;
+    return st;
+}
+
+gd_status gd_store_end_import(gd_store *s, bool commit, gd_err *err)
+{
+    if (!s->in_import) return misuse(err, "no import is open");
+    if (s->in_load && commit) return misuse(err, "a load is still open");
+    s->in_import = false;
+    s->in_load = false;     /* rolling back the import also undoes an open load */
+    return s->ops->end_import(s, commit, err);
+}
+
+gd_status gd_store_begin_load(gd_store *s, const char *file, gd_rec_kind kind, gd_err *err)
+{
+    if (!s->in_import || s->in_load) return misuse(err, "begin_load outside an import or inside a load");
+    if ((unsigned)kind >= GD_REC_COUNT) return misuse(err, "unknown record kind");
+    gd_status st = s->ops->begin_load(s, file, kind, err);
+    s->in_load = st == GD_OK;
+    return st;
+}
+
+gd_status gd_store_end_load(gd_store *s, bool keep, const gd_load_stats *stats, gd_err *err)
+{
+    if (!s->in_load) return misuse(err, "no load is open");
+    s->in_load = false;
+    gd_load_stats none = {0};
+    return s->ops->end_load(s, keep, stats ? stats : &none, err);
+}
+
+gd_status gd_store_put(gd_store *s, gd_rec_kind kind, const void *recs, size_t n,
+                       const uint32_t *lines, gd_put_result *res, gd_err *err)
+{
+    if (!s->in_load) return misuse(err, "put outside a load");
+    if ((unsigned)kind >= GD_REC_COUNT) return misuse(err, "unknown record kind");
+    if (n == 0) return GD_OK;
+    return s->ops->put(s, kind, recs, n, lines, res, err);
+}
+
+gd_status gd_store_begin_read(gd_store *s, gd_err *err)
+{
+    if (s->in_import || s->in_read) return misuse(err, "begin_read inside an import or a read");
+    gd_status st = s->ops->begin_read(s, err);
+    s->in_read = st == GD_OK;
+    return st;
+}
+
+void gd_store_end_read(gd_store *s)
+{
+    if (!s->in_read) return;
+    s->in_read = false;
+    s->ops->end_read(s);
+}
+
+gd_status gd_store_scan(gd_store *s, gd_rec_kind kind, gd_scan_fn fn, void *ctx, gd_err *err)
+{
+    if ((unsigned)kind >= GD_REC_COUNT) return misuse(err, "unknown record kind");
+    return s->ops->scan(s, kind, fn, ctx, err);
+}
+
+gd_status gd_store_count(gd_store *s, gd_rec_kind kind, uint64_t *n, gd_err *err)
+{
+    if ((unsigned)kind >= GD_REC_COUNT) return misuse(err, "unknown record kind");
+    return s->ops->count(s, kind, n, err);
+}
+
+gd_status gd_store_has(gd_store *s, gd_rec_kind kind, const char *code, bool *found, gd_err *err)
+{
+    if ((unsigned)kind >= GD_REC_COUNT) return misuse(err, "unknown record kind");
+    return s->ops->has(s, kind, code, found, err);
+}

@@ -1,0 +1,132 @@
+/*
+ * store.h — the persistent store of registry and catalog records.
+ *
+ * A backend-neutral, batch-oriented interface: records go in and come out
+ * many per call, as arrays of the structs of registry/model.h, so a backend
+ * can use its bulk path (SQLite: reused prepared multi-row INSERTs inside
+ * one transaction; a PostgreSQL backend would use COPY) without changing
+ * callers.  Only the SQLite backend exists; docs/store.md describes its
+ * schema (dates as INTEGER days, money as INTEGER milli-VND).
+ *
+ * One writer.  A gd_store handle owns its database connection and is used
+ * by one thread at a time.  All writes go through the one handle that runs
+ * the import: an import is one transaction (gd_store_begin_import ..
+ * gd_store_end_import), each file inside it one "load" that can be kept or
+ * rolled back as a unit.  Other processes may read meanwhile (WAL mode),
+ * except during an import begun while no other connection had the file
+ * open: that one runs with the rollback journal (faster for bulk loads,
+ * see sqlite_store.c) and may hold readers off until it commits.
+ *
+ * Keys and re-imports.  Each kind has a natural key (see model.h).  A put
+ * whose key is already stored by an EARLIER load replaces that row (upsert),
+ * so re-importing a file neither fails nor duplicates; a put whose key was
+ * already written by the SAME load is refused and reported as a duplicate
+ * with the line of the first occurrence.  Rows are never deleted by import.
+ * Every row remembers the load (import_log id) and line it came from.
+ */
+#ifndef GD_STORE_H
+#define GD_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/err.h"
+#include "registry/model.h"
+
+typedef struct gd_store gd_store;
+
+typedef struct gd_store_opts {
+    int schema_version;   /* migrate up to this version; 0 = latest (tests use older ones) */
+    bool read_only;       /* open an existing store for reading only */
+} gd_store_opts;
+
+/* Opens (creating and migrating when needed) the store at path, a file name
+ * for SQLite.  opts may be NULL.  On failure *out is NULL. */
+gd_status gd_store_open(gd_store **out, const char *path, const gd_store_opts *opts, gd_err *err);
+void gd_store_close(gd_store *s);
+
+int gd_store_schema_version(const gd_store *s);    /* version of the opened store */
+int gd_store_latest_schema_version(void);
+
+/* Incremented by every committed import that loaded at least one row; a
+ * gd_registry snapshot carries the value it was built from. */
+gd_status gd_store_registry_version(gd_store *s, uint64_t *version, gd_err *err);
+
+/* ---- writing: import > load > put -------------------------------------- */
+
+gd_status gd_store_begin_import(gd_store *s, gd_err *err);
+/* Commits (commit = true) or rolls back everything since begin_import. */
+gd_status gd_store_end_import(gd_store *s, bool commit, gd_err *err);
+
+/* Starts the load of one file of records of one kind; file is recorded in
+ * the import log. */
+gd_status gd_store_begin_load(gd_store *s, const char *file, gd_rec_kind kind, gd_err *err);
+
+typedef struct gd_load_stats {
+    uint64_t rows;        /* rows written (0 when the load is not kept) */
+    uint64_t bad;         /* rows refused or left out */
+    double seconds;
+} gd_load_stats;
+
+/* keep = false undoes every put of this load.  The import log keeps a row
+ * for the load either way (status "loaded" or "rejected", with stats). */
+gd_status gd_store_end_load(gd_store *s, bool keep, const gd_load_stats *stats, gd_err *err);
+
+typedef enum gd_put_status {
+    GD_PUT_OK = 0,
+    GD_PUT_DUPLICATE,      /* key already written by this load (first_line says where) */
+    GD_PUT_BAD_REFERENCE,  /* a referenced record (person, facility, ...) does not exist */
+    GD_PUT_REJECTED        /* the store refused the record for another reason */
+} gd_put_status;
+
+typedef struct gd_put_result {
+    uint32_t status;       /* gd_put_status */
+    uint32_t first_line;   /* for GD_PUT_DUPLICATE */
+} gd_put_result;
+
+/* Writes recs[0..n) (an array of the kind's struct) within the current
+ * load.  lines[i] is the source line of recs[i]; when lines is NULL the
+ * store numbers the records of the load 1, 2, 3, ... across calls.  res
+ * (n entries, may be NULL) gets each record's outcome; records that are not
+ * GD_PUT_OK are not written.  Returns GD_EIO (err filled) only when the
+ * store itself fails; refused records are not an error of the call.
+ * Inserting in key order is fastest. */
+gd_status gd_store_put(gd_store *s, gd_rec_kind kind, const void *recs, size_t n,
+                       const uint32_t *lines, gd_put_result *res, gd_err *err);
+
+/* Typed forms of gd_store_put for the two large kinds. */
+static inline gd_status gd_store_put_persons(gd_store *s, const gd_person *recs, size_t n,
+                                             const uint32_t *lines, gd_put_result *res, gd_err *err)
+{
+    return gd_store_put(s, GD_REC_PERSON, recs, n, lines, res, err);
+}
+static inline gd_status gd_store_put_cards(gd_store *s, const gd_card *recs, size_t n,
+                                           const uint32_t *lines, gd_put_result *res, gd_err *err)
+{
+    return gd_store_put(s, GD_REC_CARD, recs, n, lines, res, err);
+}
+
+/* ---- reading ------------------------------------------------------------ */
+
+/* Called with successive batches of records (an array of the kind's
+ * struct); the records and their strings are valid until fn returns.
+ * A non-zero return stops the scan (gd_store_scan then returns GD_OK). */
+typedef int (*gd_scan_fn)(void *ctx, const void *recs, size_t n);
+
+/* A read transaction: every scan and count between begin and end sees the
+ * same committed state (a snapshot is built inside one).  Not inside an
+ * import. */
+gd_status gd_store_begin_read(gd_store *s, gd_err *err);
+void gd_store_end_read(gd_store *s);
+
+/* Every record of a kind in key order (cards: by holder, then card number). */
+gd_status gd_store_scan(gd_store *s, gd_rec_kind kind, gd_scan_fn fn, void *ctx, gd_err *err);
+gd_status gd_store_count(gd_store *s, gd_rec_kind kind, uint64_t *n, gd_err *err);
+
+/* Whether a record with this code exists (kinds with a single-code key:
+ * provinces, facilities, icd10, drugs, services, supplies, practitioners,
+ * persons, cards); sees the uncommitted rows of the current import. */
+gd_status gd_store_has(gd_store *s, gd_rec_kind kind, const char *code, bool *found, gd_err *err);
+
+#endif
