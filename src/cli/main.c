@@ -13,6 +13,8 @@ typedef struct command {
 } command;
 
 static const command commands[] = {
+    {"demo", cmd_demo, "generate a synthetic country, import it and print a summary"},
+    {"synth", cmd_synth, "write a synthetic registry, catalogs, claims (national XML) and truth.csv"},
     {"import", cmd_import, "load registry and catalog CSV files into the store"},
 };
 

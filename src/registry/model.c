@@ -104,7 +104,7 @@ bool gd_card_no_valid(const char *s)
     return all_digits(s + 3, 12);
 }
 
-void gd_card_group(const gd_card *c, char out[3])
+void gd_card_group_code(const gd_card *c, char out[3])
 {
     out[0] = c->card_no[0];
     out[1] = c->card_no[1];

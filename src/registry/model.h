@@ -227,7 +227,7 @@ bool gd_card_no_valid(const char *s);
 static inline const char *gd_card_person_id(const gd_card *c) { return c->card_no + 5; }
 static inline int gd_card_benefit(const gd_card *c) { return c->card_no[2] - '0'; }
 /* Copies the 2-letter group / 2-digit province into out[3]. */
-void gd_card_group(const gd_card *c, char out[3]);
+void gd_card_group_code(const gd_card *c, char out[3]);
 void gd_card_province(const gd_card *c, char out[3]);
 
 /* True when a row valid from..to applies on day d (open bounds = NONE). */

@@ -6,6 +6,17 @@
  * claims/, truth.csv (../shared/truth.md) and manifest.json.  The same
  * options and seed always give byte-identical files.  Memory does not grow
  * with the number of claims (claims are generated and written as a stream).
+ *
+ * What is generated, the distributions, the uniqueness method that keeps
+ * clean claims free of cross-claim conflicts, the injection mix and the
+ * truth amounts per kind are described in docs/synth.md.  The benefit
+ * levels and amounts on every claim are computed by src/law/ (law.h), the
+ * same code a verifier uses.
+ *
+ * gd_synth_run() returns GD_EUSAGE for impossible options (too few people
+ * for the claims asked, a bad period), GD_EINPUT for bad shipped data (the
+ * error names the file and line), GD_EIO when a file cannot be written.
+ * Files are written to NAME.tmp and renamed when complete.
  */
 #ifndef GD_SYNTH_H
 #define GD_SYNTH_H
@@ -23,12 +34,18 @@ typedef struct gd_synth_opts {
     uint64_t seed;              /* default 1 */
     double fraud_rate;          /* share of claims with an injected error, default 0.05 */
     bool progress;              /* progress lines on stderr */
+    const char *period_from;    /* claim period, "yyyy-mm-dd"; NULL = 2025-01-01 */
+    const char *period_to;      /* NULL = 2025-12-31 (inclusive; 28 to 3660 days) */
+    uint32_t threads;           /* worker threads; 0 = one per online CPU (max 8).
+                                   The output does not depend on it. */
 } gd_synth_opts;
 
 typedef struct gd_synth_report {
     uint64_t people, cards, facilities, practitioners;
     uint64_t drugs, services, supplies, bid_prices;
     uint64_t claims, claim_lines, claim_files, truth_rows;
+    uint64_t injected;          /* claims carrying an injected error (= truth_rows) */
+    uint64_t bytes;             /* bytes written, all files */
 } gd_synth_report;
 
 void gd_synth_opts_default(gd_synth_opts *o);

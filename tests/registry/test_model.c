@@ -30,7 +30,7 @@ static void a_card_number_carries_its_parts(void **state)
     (void)state;
     gd_card c = {.card_no = "HT3797900000001"};
     char group[3], prov[3];
-    gd_card_group(&c, group);
+    gd_card_group_code(&c, group);
     gd_card_province(&c, prov);
     assert_string_equal(group, "HT");
     assert_string_equal(prov, "79");

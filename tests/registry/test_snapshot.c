@@ -71,7 +71,7 @@ static void finds_cards_and_holders(void **state)
     assert_string_equal(c->primary_facility, "01002");
     assert_int_equal(gd_card_benefit(c), 4);
     char group[3], prov[3];
-    gd_card_group(c, group);
+    gd_card_group_code(c, group);
     gd_card_province(c, prov);
     assert_string_equal(group, "DN");
     assert_string_equal(prov, "01");
