@@ -74,7 +74,7 @@ static void make_abbr(sy_plan *p, uint32_t idx)
     }
     ini[n] = '\0';
     const char *use = n > 3 ? ini + n - 3 : ini;
-    snprintf(p->prov[idx].abbr, sizeof p->prov[idx].abbr, "%s", use);
+    snprintf(p->prov[idx].abbr, sizeof p->prov[idx].abbr, "%.3s", use);
     for (uint32_t k = 0; k < idx; k++) {
         if (strcmp(p->prov[k].abbr, p->prov[idx].abbr) == 0) {
             size_t l = strlen(p->prov[idx].abbr);
@@ -248,7 +248,8 @@ static void make_citizen(const sy_plan *p, sy_person *o, uint64_t local)
     gd_date_to_ymd(o->birth, &y, &m, &d);
     int century_sex = (y >= 2000 ? 2 : 0) + (o->sex == 'F');
     unsigned serial = (unsigned)((local * 7919u + 12345u) % 1000000u);
-    snprintf(o->citizen, sizeof o->citizen, "0%s%d%02d%06u", p->prov[o->province].code, century_sex, y % 100, serial);
+    snprintf(o->citizen, sizeof o->citizen, "0%.2s%1u%02u%06u", p->prov[o->province].code,
+             (unsigned)century_sex % 10u, (unsigned)(y % 100), serial);
 }
 
 void sy_person_make(const sy_plan *p, uint64_t j, sy_person *o)
