@@ -18,30 +18,13 @@
 
 #include "base/money.h"
 
-static gd_status oom(gd_err *err) { return gd_err_set(err, GD_ENOMEM, NULL, 0, NULL, "out of memory"); }
-
-static gd_status bad(gd_err *err, const char *field, const char *value)
-{
-    return gd_err_set(err, GD_EINPUT, NULL, 0, field, "invalid value \"%s\"", value);
-}
-
-static bool parse_u(const char *s, uint64_t *out)
-{
-    char *end;
-    if (!*s) return false;
-    unsigned long long v = strtoull(s, &end, 10);
-    if (*end) return false;
-    *out = v;
-    return true;
-}
-
 /* A growing array of T in malloc'd memory, moved to the arena at the end. */
 #define PUSH(arr, n, cap, T, errp)                                  \
     do {                                                            \
         if ((n) == (cap)) {                                         \
             uint32_t c2 = (cap) ? (cap) * 2 : 64;                   \
             T *q2 = realloc((arr), c2 * sizeof(T));                 \
-            if (!q2) return oom(errp);                              \
+            if (!q2) return sy_oom(errp);                              \
             (arr) = q2;                                             \
             (cap) = c2;                                             \
         }                                                           \
@@ -72,12 +55,12 @@ static gd_status row_drug(sy_plan *p, const char *const *f, long line, gd_err *e
     cat_tmp *t = C(p);
     uint64_t price, per_day, ratio;
     int level = sy_level_parse(f[7]);
-    if (!parse_u(f[4], &price) || price == 0) return bad(err, "price", f[4]);
-    if (!parse_u(f[5], &per_day) || per_day == 0) return bad(err, "per_day", f[5]);
-    if (!parse_u(f[6], &ratio) || ratio < 30 || ratio > 100) return bad(err, "ratio", f[6]);
-    if (level < 0) return bad(err, "min_level", f[7]);
+    if (!sy_parse_u(f[4], &price) || price == 0) return sy_bad(err, "price", f[4]);
+    if (!sy_parse_u(f[5], &per_day) || per_day == 0) return sy_bad(err, "per_day", f[5]);
+    if (!sy_parse_u(f[6], &ratio) || ratio < 30 || ratio > 100) return sy_bad(err, "ratio", f[6]);
+    if (level < 0) return sy_bad(err, "min_level", f[7]);
     int64_t cls = gd_strset_add(&p->tags, f[9]);
-    if (cls < 0) return oom(err);
+    if (cls < 0) return sy_oom(err);
     t->n_ingredient++;
     char strengths[256];
     snprintf(strengths, sizeof strengths, "%s", f[1]);
@@ -109,7 +92,7 @@ static gd_status row_drug(sy_plan *p, const char *const *f, long line, gd_err *e
         snprintf(sdk, sizeof sdk, "%s-%05u-%02u", h % 3 ? "VD" : "VN", (unsigned)(h >> 8) % 100000,
                  (unsigned)(18 + (h >> 40) % 7));
         d->sdk = sy_dup(p, sdk);
-        if (!d->ingredient || !d->strength || !d->route || !d->unit || !d->indications || !d->sdk) return oom(err);
+        if (!d->ingredient || !d->strength || !d->route || !d->unit || !d->indications || !d->sdk) return sy_oom(err);
     }
     return GD_OK;
 }
@@ -119,7 +102,7 @@ static gd_status row_noncov(sy_plan *p, const char *const *f, long line, gd_err 
     (void)line;
     cat_tmp *t = C(p);
     uint64_t price;
-    if (!parse_u(f[4], &price) || price == 0) return bad(err, "price", f[4]);
+    if (!sy_parse_u(f[4], &price) || price == 0) return sy_bad(err, "price", f[4]);
     PUSH(t->nc, t->n_nc, t->cap_nc, sy_noncov, err);
     sy_noncov *n = &t->nc[t->n_nc - 1];
     n->supply = strcmp(f[0], "supply") == 0;
@@ -129,7 +112,7 @@ static gd_status row_noncov(sy_plan *p, const char *const *f, long line, gd_err 
     n->strength = sy_dup(p, f[2]);
     n->unit = sy_dup(p, f[3]);
     n->price_milli = (int64_t)price * 1000;
-    return n->name && n->strength && n->unit ? GD_OK : oom(err);
+    return n->name && n->strength && n->unit ? GD_OK : sy_oom(err);
 }
 
 static gd_status row_supply(sy_plan *p, const char *const *f, long line, gd_err *err)
@@ -138,10 +121,10 @@ static gd_status row_supply(sy_plan *p, const char *const *f, long line, gd_err 
     cat_tmp *t = C(p);
     uint64_t price, cap, ratio, per;
     int level = sy_level_parse(f[7]);
-    if (!parse_u(f[3], &price) || !parse_u(f[4], &cap) || cap < price) return bad(err, "cap", f[4]);
-    if (!parse_u(f[5], &ratio) || ratio < 30 || ratio > 100) return bad(err, "ratio", f[5]);
-    if (!parse_u(f[6], &per) || per == 0) return bad(err, "per_visit", f[6]);
-    if (level < 0) return bad(err, "min_level", f[7]);
+    if (!sy_parse_u(f[3], &price) || !sy_parse_u(f[4], &cap) || cap < price) return sy_bad(err, "cap", f[4]);
+    if (!sy_parse_u(f[5], &ratio) || ratio < 30 || ratio > 100) return sy_bad(err, "ratio", f[5]);
+    if (!sy_parse_u(f[6], &per) || per == 0) return sy_bad(err, "per_visit", f[6]);
+    if (level < 0) return sy_bad(err, "min_level", f[7]);
     if (strcmp(t->last_group, f[0]) != 0) {
         snprintf(t->last_group, sizeof t->last_group, "%s", f[0]);
         t->group_seq = 0;
@@ -159,9 +142,9 @@ static gd_status row_supply(sy_plan *p, const char *const *f, long line, gd_err 
     s->per_visit = (uint8_t)per;
     s->min_level = (uint8_t)level;
     int64_t use = gd_strset_add(&p->tags, f[8]);
-    if (use < 0) return oom(err);
+    if (use < 0) return sy_oom(err);
     s->use = (uint32_t)use;
-    return s->group && s->name && s->unit ? GD_OK : oom(err);
+    return s->group && s->name && s->unit ? GD_OK : sy_oom(err);
 }
 
 /* ---- services ------------------------------------------------------------------------ */
@@ -208,18 +191,18 @@ static gd_status row_service(sy_plan *p, const char *const *f, long line, gd_err
     cat_tmp *t = C(p);
     uint64_t mpd, price;
     int group = group_of(f[2]), level = sy_level_parse(f[3]), res = result_of(f[10]);
-    if (strlen(f[0]) >= 16 || !*f[0]) return bad(err, "code", f[0]);
-    if (group < 0) return bad(err, "group", f[2]);
-    if (level < 0) return bad(err, "min_level", f[3]);
-    if (!parse_u(f[5], &mpd) || !parse_u(f[6], &price) || price == 0) return bad(err, "price", f[6]);
-    if (res < 0) return bad(err, "result", f[10]);
+    if (strlen(f[0]) >= 16 || !*f[0]) return sy_bad(err, "code", f[0]);
+    if (group < 0) return sy_bad(err, "group", f[2]);
+    if (level < 0) return sy_bad(err, "min_level", f[3]);
+    if (!sy_parse_u(f[5], &mpd) || !sy_parse_u(f[6], &price) || price == 0) return sy_bad(err, "price", f[6]);
+    if (res < 0) return sy_bad(err, "result", f[10]);
     if (*f[11] && gd_strset_find(&p->proc_codes, f[11]) < 0)
         return gd_err_set(err, GD_EINPUT, NULL, 0, "icd9", "procedure %s not in c63proc.csv", f[11]);
     if (gd_strset_find(&p->svc_codes, f[0]) >= 0) return gd_err_set(err, GD_EINPUT, NULL, 0, "code", "duplicate %s", f[0]);
-    if (gd_strset_add(&p->svc_codes, f[0]) != (int64_t)t->n_svc) return oom(err);
+    if (gd_strset_add(&p->svc_codes, f[0]) != (int64_t)t->n_svc) return sy_oom(err);
     PUSH(t->svc, t->n_svc, t->cap_svc, sy_service, err);
     const char **cl = realloc(t->comp_lists, t->cap_svc * sizeof *cl);
-    if (!cl) return oom(err);
+    if (!cl) return sy_oom(err);
     t->comp_lists = cl;
     sy_service *s = &t->svc[t->n_svc - 1];
     memcpy(s->code, f[0], strlen(f[0]) + 1);
@@ -231,17 +214,17 @@ static gd_status row_service(sy_plan *p, const char *const *f, long line, gd_err
     s->price = (int64_t)price;
     s->package = 0xffff;
     int64_t use = gd_strset_add(&p->tags, f[8]);
-    if (use < 0) return oom(err);
+    if (use < 0) return sy_oom(err);
     s->use = (uint32_t)use;
     s->mdc_mask = *f[9] ? sy_mdc_mask(f[9]) : 0;
     s->result = (uint8_t)res;
     s->icd9 = sy_dup(p, f[11]);
     s->supply_tags = sy_dup(p, f[12]);
     s->result_unit = "";
-    if (res == SY_RES_VALUE && !parse_range(p, s, f[10])) return bad(err, "result", f[10]);
+    if (res == SY_RES_VALUE && !parse_range(p, s, f[10])) return sy_bad(err, "result", f[10]);
     if (s->para && res == SY_RES_NONE) return gd_err_set(err, GD_EINPUT, NULL, 0, "result", "paraclinical service needs a result kind");
     t->comp_lists[t->n_svc - 1] = sy_dup(p, f[7]);
-    return s->name && s->icd9 && s->supply_tags ? GD_OK : oom(err);
+    return s->name && s->icd9 && s->supply_tags ? GD_OK : sy_oom(err);
 }
 
 static gd_status link_components(sy_plan *p, gd_err *err)
@@ -266,7 +249,7 @@ static gd_status link_components(sy_plan *p, gd_err *err)
 #define MOVE(dst, n_dst, src, n_src, T)                                      \
     do {                                                                     \
         (dst) = sy_alloc(p, (size_t)(n_src) * sizeof(T));                    \
-        if (!(dst)) { st = oom(err); break; }                                \
+        if (!(dst)) { st = sy_oom(err); break; }                                \
         if (n_src) memcpy((dst), (src), (size_t)(n_src) * sizeof(T));        \
         (n_dst) = (n_src);                                                   \
     } while (0)
@@ -315,7 +298,7 @@ static const uint32_t use_pct[SY_NCLASS] = {95, 85, 70, 50, 40};
 gd_status sy_build_catalog_use(sy_plan *p, gd_err *err)
 {
     uint16_t *dtmp = malloc(p->n_drug * sizeof *dtmp), *stmp = malloc(p->n_sup * sizeof *stmp);
-    gd_status st = dtmp && stmp ? GD_OK : oom(err);
+    gd_status st = dtmp && stmp ? GD_OK : sy_oom(err);
     for (uint32_t fi = 0; st == GD_OK && fi < p->n_fac; fi++) {
         sy_facility *f = &p->fac[fi];
         uint32_t nd = 0, ns = 0;
@@ -329,7 +312,7 @@ gd_status sy_build_catalog_use(sy_plan *p, gd_err *err)
             if (p->sup[s].min_level <= f->tech && sy_hash(p, 0x5a, fi, s) % 100 < use_pct[f->cls] + 10) stmp[ns++] = (uint16_t)s;
         f->drugs = sy_alloc(p, nd * sizeof *f->drugs);
         f->supplies = sy_alloc(p, ns * sizeof *f->supplies);
-        if (!f->drugs || !f->supplies) { st = oom(err); break; }
+        if (!f->drugs || !f->supplies) { st = sy_oom(err); break; }
         /* drugs sorted by dense class (counting sort), with per-class ranges */
         memset(f->dcls_count, 0, sizeof f->dcls_count);
         for (uint32_t k = 0; k < nd; k++) f->dcls_count[p->drug_dense[p->drug[dtmp[k]].cls]]++;
@@ -356,7 +339,7 @@ gd_status sy_build_catalog_use(sy_plan *p, gd_err *err)
             if (!dup) appr[na++] = (uint16_t)s;
         }
         f->approved = sy_alloc(p, (na ? na : 1) * sizeof *f->approved);
-        if (!f->approved) { st = oom(err); break; }
+        if (!f->approved) { st = sy_oom(err); break; }
         memcpy(f->approved, appr, na * sizeof *appr);
         f->n_approved = (uint16_t)na;
     }
@@ -457,7 +440,7 @@ gd_status sy_build_lookups(sy_plan *p, gd_err *err)
     /* services and supplies grouped by use tag (counting sort) */
     p->svc_use_list = sy_alloc(p, p->n_svc * sizeof(uint16_t));
     p->sup_use_list = sy_alloc(p, p->n_sup * sizeof(uint16_t));
-    if (!p->svc_use_list || !p->sup_use_list) return oom(err);
+    if (!p->svc_use_list || !p->sup_use_list) return sy_oom(err);
     memset(p->svc_use_count, 0, sizeof p->svc_use_count);
     memset(p->sup_use_count, 0, sizeof p->sup_use_count);
     for (uint32_t i = 0; i < p->n_svc; i++) p->svc_use_count[p->svc[i].use]++;

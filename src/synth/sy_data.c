@@ -42,23 +42,6 @@ static uint32_t *vec_to_arena(sy_plan *p, u32vec *a, uint32_t *n)
     return q;
 }
 
-static gd_status oom(gd_err *err) { return gd_err_set(err, GD_ENOMEM, NULL, 0, NULL, "out of memory"); }
-
-static gd_status bad(gd_err *err, const char *field, const char *value)
-{
-    return gd_err_set(err, GD_EINPUT, NULL, 0, field, "invalid value \"%s\"", value);
-}
-
-static bool parse_u(const char *s, uint64_t *out)
-{
-    char *end;
-    if (!*s) return false;
-    unsigned long long v = strtoull(s, &end, 10);
-    if (*end) return false;
-    *out = v;
-    return true;
-}
-
 /* "10.50" → 1050. */
 static bool parse_x100(const char *s, int64_t *out)
 {
@@ -100,8 +83,8 @@ static gd_status row_icd(sy_plan *p, const char *const *f, long line, gd_err *er
     size_t len = strlen(f[0]);
     if (len < 3 || len > 4) return GD_OK;              /* Thai extensions: skipped */
     uint64_t amin, amax, admin, mdc;
-    if (!parse_u(f[3], &amin) || !parse_u(f[4], &amax) || !parse_u(f[5], &admin)) return bad(err, "AGEMIN", f[3]);
-    if (!parse_u(f[6], &mdc)) mdc = 99;
+    if (!sy_parse_u(f[3], &amin) || !sy_parse_u(f[4], &amax) || !sy_parse_u(f[5], &admin)) return sy_bad(err, "AGEMIN", f[3]);
+    if (!sy_parse_u(f[6], &mdc)) mdc = 99;
     int64_t have = gd_strset_find(&p->icd_codes, f[0]);
     if (have >= 0) {                                    /* sex-dependent MDC rows: merge */
         sy_icd *c = &g_icd_tmp.v[have];
@@ -114,7 +97,7 @@ static gd_status row_icd(sy_plan *p, const char *const *f, long line, gd_err *er
     if (g_icd_tmp.n == g_icd_tmp.cap) {
         uint32_t c = g_icd_tmp.cap ? g_icd_tmp.cap * 2 : 16384;
         sy_icd *q = realloc(g_icd_tmp.v, c * sizeof *q);
-        if (!q) return oom(err);
+        if (!q) return sy_oom(err);
         g_icd_tmp.v = q;
         g_icd_tmp.cap = c;
     }
@@ -128,7 +111,7 @@ static gd_status row_icd(sy_plan *p, const char *const *f, long line, gd_err *er
     c->age_max = (uint8_t)(amax > 124 ? 124 : amax);
     c->age_min_days = (uint16_t)(admin > 9999 ? 9999 : admin);
     c->mdc = (uint8_t)(mdc > 31 ? 99 : mdc);
-    if (gd_strset_add(&p->icd_codes, f[0]) != (int64_t)g_icd_tmp.n) return oom(err);
+    if (gd_strset_add(&p->icd_codes, f[0]) != (int64_t)g_icd_tmp.n) return sy_oom(err);
     g_icd_tmp.n++;
     return GD_OK;
 }
@@ -149,7 +132,7 @@ static gd_status index_icd(sy_plan *p, gd_err *err)
         if (c->age_max <= 17) ok &= vec_push(&young, i);
         if (c->age_min >= 16) ok &= vec_push(&old, i);
     }
-    if (!ok) return oom(err);
+    if (!ok) return sy_oom(err);
     for (int m = 0; m < 32; m++) {
         p->pdx_by_mdc[m] = vec_to_arena(p, &pdx[m], &p->n_pdx_by_mdc[m]);
         p->cc_by_mdc[m] = vec_to_arena(p, &cc[m], &p->n_cc_by_mdc[m]);
@@ -173,16 +156,16 @@ static gd_status row_drg(sy_plan *p, const char *const *f, long line, gd_err *er
     uint64_t mdc, ot;
     int64_t wt;
     const char *drg = f[1];
-    if (!parse_u(f[0], &mdc) || mdc > 31 || strlen(drg) != 5) return bad(err, "DRG", drg);
+    if (!sy_parse_u(f[0], &mdc) || mdc > 31 || strlen(drg) != 5) return sy_bad(err, "DRG", drg);
     char sev = drg[4];
     if (sev != '0' && sev != '9') return GD_OK;         /* the uncomplicated DRG of each cluster */
-    if (!parse_x100(f[2], &wt) || !parse_u(f[3], &ot)) return bad(err, "WTLOS", f[2]);
+    if (!parse_x100(f[2], &wt) || !sy_parse_u(f[3], &ot)) return sy_bad(err, "WTLOS", f[2]);
     int dc = (drg[2] - '0') * 10 + (drg[3] - '0');
     drg_tmp *t = dc >= 50 ? &L(p)->med[mdc] : &L(p)->surg[mdc];
     if (t->n == t->cap) {
         uint32_t c = t->cap ? t->cap * 2 : 16;
         sy_drg *q = realloc(t->v, c * sizeof *q);
-        if (!q) return oom(err);
+        if (!q) return sy_oom(err);
         t->v = q;
         t->cap = c;
     }
@@ -195,7 +178,7 @@ static gd_status row_drg(sy_plan *p, const char *const *f, long line, gd_err *er
 static gd_status row_proc(sy_plan *p, const char *const *f, long line, gd_err *err)
 {
     (void)line;
-    if (gd_strset_add(&p->proc_codes, f[0]) < 0) return oom(err);
+    if (gd_strset_add(&p->proc_codes, f[0]) < 0) return sy_oom(err);
     return GD_OK;
 }
 
@@ -210,7 +193,7 @@ gd_status sy_load_reference(sy_plan *p, gd_err *err)
     gd_status st = sy_read_csv(p, "reference/thai-drg-6.3/c63i10.csv", c_icd, 8, row_icd, err);
     if (st == GD_OK) {
         p->icd = sy_alloc(p, (size_t)g_icd_tmp.n * sizeof *p->icd);
-        if (!p->icd) st = oom(err);
+        if (!p->icd) st = sy_oom(err);
         else {
             memcpy(p->icd, g_icd_tmp.v, (size_t)g_icd_tmp.n * sizeof *p->icd);
             p->n_icd = g_icd_tmp.n;
@@ -223,7 +206,7 @@ gd_status sy_load_reference(sy_plan *p, gd_err *err)
         if (st == GD_OK) {
             p->drg_med[m] = sy_alloc(p, tmp.med[m].n * sizeof(sy_drg));
             p->drg_surg[m] = sy_alloc(p, tmp.surg[m].n * sizeof(sy_drg));
-            if (!p->drg_med[m] || !p->drg_surg[m]) st = oom(err);
+            if (!p->drg_med[m] || !p->drg_surg[m]) st = sy_oom(err);
             else {
                 if (tmp.med[m].n) memcpy(p->drg_med[m], tmp.med[m].v, tmp.med[m].n * sizeof(sy_drg));
                 if (tmp.surg[m].n) memcpy(p->drg_surg[m], tmp.surg[m].v, tmp.surg[m].n * sizeof(sy_drg));
@@ -247,8 +230,8 @@ static gd_status row_province(sy_plan *p, const char *const *f, long line, gd_er
     uint64_t pop;
     if (p->n_prov >= SY_MAX_PROV) return gd_err_set(err, GD_EINPUT, NULL, 0, NULL, "too many provinces");
     if (strlen(f[0]) != 2 || f[0][0] < '0' || f[0][0] > '9' || f[0][1] < '0' || f[0][1] > '9')
-        return bad(err, "code", f[0]);
-    if (!parse_u(f[3], &pop) || pop == 0) return bad(err, "population", f[3]);
+        return sy_bad(err, "code", f[0]);
+    if (!sy_parse_u(f[3], &pop) || pop == 0) return sy_bad(err, "population", f[3]);
     if (p->n_prov && strcmp(p->prov[p->n_prov - 1].code, f[0]) >= 0)
         return gd_err_set(err, GD_EINPUT, NULL, 0, "code", "province codes must be in increasing order");
     sy_province *v = &p->prov[p->n_prov++];
@@ -256,16 +239,16 @@ static gd_status row_province(sy_plan *p, const char *const *f, long line, gd_er
     v->name = sy_dup(p, f[1]);
     v->region = sy_dup(p, f[2]);
     v->weight = (uint32_t)pop;
-    return v->name && v->region ? GD_OK : oom(err);
+    return v->name && v->region ? GD_OK : sy_oom(err);
 }
 
 static gd_status row_pyramid(sy_plan *p, const char *const *f, long line, gd_err *err)
 {
     (void)line;
     uint64_t from, to, m, fe;
-    if (!parse_u(f[0], &from) || !parse_u(f[1], &to) || !parse_u(f[2], &m) || !parse_u(f[3], &fe) || to < from ||
+    if (!sy_parse_u(f[0], &from) || !sy_parse_u(f[1], &to) || !sy_parse_u(f[2], &m) || !sy_parse_u(f[3], &fe) || to < from ||
         to - from != 4 || p->n_pyr + 2 > 64)
-        return bad(err, "age_from", f[0]);
+        return sy_bad(err, "age_from", f[0]);
     uint64_t prev = p->n_pyr ? p->pyr_cum[p->n_pyr - 1] : 0;
     p->pyr_age_from[p->n_pyr] = (uint8_t)from; p->pyr_sex[p->n_pyr] = 'M'; p->pyr_cum[p->n_pyr++] = prev + m;
     p->pyr_age_from[p->n_pyr] = (uint8_t)from; p->pyr_sex[p->n_pyr] = 'F'; p->pyr_cum[p->n_pyr++] = prev + m + fe;
@@ -281,22 +264,22 @@ static gd_status row_name(sy_plan *p, const char *const *f, long line, gd_err *e
     if (strcmp(f[0], "family") == 0) k = 0;
     else if (strcmp(f[0], "middle") == 0) k = f[1][0] == 'F' ? 2 : 1;
     else if (strcmp(f[0], "given") == 0) k = f[1][0] == 'F' ? 4 : 3;
-    else return bad(err, "part", f[0]);
-    if (!parse_u(f[2], &w) || w == 0) return bad(err, "weight", f[2]);
+    else return sy_bad(err, "part", f[0]);
+    if (!sy_parse_u(f[2], &w) || w == 0) return sy_bad(err, "weight", f[2]);
     name_tmp *t = &L(p)->names[k];
     if (t->n == t->cap) {
         uint32_t c = t->cap ? t->cap * 2 : 64;
         const char **s = realloc(t->s, c * sizeof *s);
-        if (!s) return oom(err);
+        if (!s) return sy_oom(err);
         t->s = s;
         uint64_t *cum = realloc(t->cum, c * sizeof *cum);
-        if (!cum) return oom(err);
+        if (!cum) return sy_oom(err);
         t->cum = cum;
         t->cap = c;
     }
     t->s[t->n] = sy_dup(p, f[3]);
     t->cum[t->n] = (t->n ? t->cum[t->n - 1] : 0) + w;
-    if (!t->s[t->n]) return oom(err);
+    if (!t->s[t->n]) return sy_oom(err);
     t->n++;
     return GD_OK;
 }
@@ -313,7 +296,7 @@ static gd_status finish_names(sy_plan *p, gd_err *err)
         if (st == GD_OK) {
             *dst[k] = sy_alloc(p, t->n * sizeof(char *));
             *cum[k] = sy_alloc(p, t->n * sizeof(uint64_t));
-            if (!*dst[k] || !*cum[k]) st = oom(err);
+            if (!*dst[k] || !*cum[k]) st = sy_oom(err);
             else {
                 memcpy(*dst[k], t->s, t->n * sizeof(char *));
                 memcpy(*cum[k], t->cum, t->n * sizeof(uint64_t));
@@ -332,11 +315,11 @@ static gd_status row_place(sy_plan *p, const char *const *f, long line, gd_err *
     (void)line;
     load_tmp *t = L(p);
     const char *s = sy_dup(p, f[0]);
-    if (!s) return oom(err);
+    if (!s) return sy_oom(err);
     if (t->n_places == t->cap_places) {
         uint32_t c = t->cap_places ? t->cap_places * 2 : 64;
         const char **q = realloc(t->places, c * sizeof *q);
-        if (!q) return oom(err);
+        if (!q) return sy_oom(err);
         t->places = q;
         t->cap_places = c;
     }
@@ -348,7 +331,7 @@ static gd_status finish_places(sy_plan *p, gd_err *err)
 {
     load_tmp *t = L(p);
     p->places = sy_alloc(p, t->n_places * sizeof(char *));
-    gd_status st = p->places ? GD_OK : oom(err);
+    gd_status st = p->places ? GD_OK : sy_oom(err);
     if (st == GD_OK) {
         memcpy((void *)p->places, t->places, t->n_places * sizeof(char *));
         p->n_places = t->n_places;
@@ -362,7 +345,7 @@ static gd_status row_mix(sy_plan *p, const char *const *f, long line, gd_err *er
     (void)line;
     uint64_t w, a0, a1;
     if (p->n_mix >= 64) return gd_err_set(err, GD_EINPUT, NULL, 0, NULL, "too many card groups");
-    if (!parse_u(f[1], &w) || !parse_u(f[2], &a0) || !parse_u(f[3], &a1) || a1 < a0) return bad(err, "weight", f[1]);
+    if (!sy_parse_u(f[1], &w) || !sy_parse_u(f[2], &a0) || !sy_parse_u(f[3], &a1) || a1 < a0) return sy_bad(err, "weight", f[1]);
     int digit = gd_law_group_digit(p->law, f[0], p->p0);
     if (digit < 0) return gd_err_set(err, GD_EINPUT, NULL, 0, "group", "group %s not in data/law/card_groups.csv", f[0]);
     memcpy(p->mix[p->n_mix].group, f[0], 3);
@@ -387,32 +370,32 @@ static gd_status row_dept(sy_plan *p, const char *const *f, long line, gd_err *e
     (void)line;
     static const char *const roles[] = {"exam", "emergency", "medical", "pediatric", "surgical",
                                         "obstetric", "specialty", "day", "results"};
-    if (p->n_dept >= SY_MAX_DEPT || strlen(f[0]) != 3) return bad(err, "code", f[0]);
+    if (p->n_dept >= SY_MAX_DEPT || strlen(f[0]) != 3) return sy_bad(err, "code", f[0]);
     sy_dept *d = &p->dept[p->n_dept];
     memcpy(d->code, f[0], 4);
     d->name = sy_dup(p, f[1]);
     int role = -1;
     for (int i = 0; i < 9; i++)
         if (strcmp(f[2], roles[i]) == 0) role = i;
-    if (role < 0) return bad(err, "role", f[2]);
+    if (role < 0) return sy_bad(err, "role", f[2]);
     d->role = (uint8_t)role;
     d->mdc_mask = sy_mdc_mask(f[3]);
     char buf[128];
     snprintf(buf, sizeof buf, "%s", f[4]);
     for (char *tok = strtok(buf, ";"); tok; tok = strtok(NULL, ";")) {
         int b = class_bit(tok);
-        if (b < 0) return bad(err, "classes", tok);
+        if (b < 0) return sy_bad(err, "classes", tok);
         d->classes |= (uint8_t)(1u << b);
     }
     p->n_dept++;
-    return d->name ? GD_OK : oom(err);
+    return d->name ? GD_OK : sy_oom(err);
 }
 
 static gd_status row_mdc_care(sy_plan *p, const char *const *f, long line, gd_err *err)
 {
     (void)line;
     uint64_t mdc;
-    if (!parse_u(f[0], &mdc) || mdc > 31) return bad(err, "mdc", f[0]);
+    if (!sy_parse_u(f[0], &mdc) || mdc > 31) return sy_bad(err, "mdc", f[0]);
     struct { const char *s; uint32_t *dst; uint32_t *n; uint32_t max; } parts[3] = {
         {f[1], p->mdc_drug_cls[mdc], &p->n_mdc_drug_cls[mdc], 8},
         {f[2], p->mdc_ip_cls[mdc], &p->n_mdc_ip_cls[mdc], 6},
@@ -423,7 +406,7 @@ static gd_status row_mdc_care(sy_plan *p, const char *const *f, long line, gd_er
         *parts[k].n = 0;
         for (char *tok = strtok(buf, ";"); tok; tok = strtok(NULL, ";")) {
             int64_t id = gd_strset_add(&p->tags, tok);
-            if (id < 0) return oom(err);
+            if (id < 0) return sy_oom(err);
             if (*parts[k].n < parts[k].max) parts[k].dst[(*parts[k].n)++] = (uint32_t)id;
         }
     }
@@ -448,10 +431,10 @@ static gd_status row_factor(sy_plan *p, const char *const *f, long line, gd_err 
     int g = -1;
     for (int i = 0; i < SY_NGRP; i++)
         if (strcmp(f[0], groups[i]) == 0) g = i;
-    if (g < 0) return bad(err, "group", f[0]);
+    if (g < 0) return sy_bad(err, "group", f[0]);
     for (int r = 0; r < 5; r++) {
         uint64_t v;
-        if (!parse_u(f[1 + r], &v) || v > 100 || (r && v > p->rank_factor[g][r - 1]))
+        if (!sy_parse_u(f[1 + r], &v) || v > 100 || (r && v > p->rank_factor[g][r - 1]))
             return gd_err_set(err, GD_EINPUT, NULL, 0, NULL, "rank factors must be <= 100 and not increase");
         p->rank_factor[g][r] = (uint8_t)v;
     }
@@ -464,7 +447,7 @@ static gd_status row_mix_kind(sy_plan *p, const char *const *f, long line, gd_er
     uint64_t w;
     for (int k = 0; k < SY_NKINDS; k++) {
         if (strcmp(f[0], sy_kind_names[k]) == 0) {
-            if (!parse_u(f[1], &w)) return bad(err, "weight", f[1]);
+            if (!sy_parse_u(f[1], &w)) return sy_bad(err, "weight", f[1]);
             p->kind_weight[k] = (uint32_t)w;
             return GD_OK;
         }
@@ -533,11 +516,11 @@ static gd_status row_common_dx(sy_plan *p, const char *const *f, long line, gd_e
     uint64_t wo, wi;
     if (id < 0 || !p->icd[id].accpdx)
         return gd_err_set(err, GD_EINPUT, NULL, 0, "code", "%s is not an acceptable principal ICD-10 code", f[0]);
-    if (!parse_u(f[2], &wo) || !parse_u(f[3], &wi)) return bad(err, "w_out", f[2]);
+    if (!sy_parse_u(f[2], &wo) || !sy_parse_u(f[3], &wi)) return sy_bad(err, "w_out", f[2]);
     if (g_cdx.n == g_cdx.cap) {
         uint32_t c = g_cdx.cap ? g_cdx.cap * 2 : 128;
         sy_common_dx *q = realloc(g_cdx.v, c * sizeof *q);
-        if (!q) return oom(err);
+        if (!q) return sy_oom(err);
         g_cdx.v = q;
         g_cdx.cap = c;
     }
@@ -548,7 +531,7 @@ static gd_status row_common_dx(sy_plan *p, const char *const *f, long line, gd_e
     d->w_in = (uint32_t)wi;
     d->surgery_key = sy_dup(p, f[4]);
     d->chronic = f[5][0] == 'Y';
-    return d->name && d->surgery_key ? GD_OK : oom(err);
+    return d->name && d->surgery_key ? GD_OK : sy_oom(err);
 }
 
 static gd_status finish_common_dx(sy_plan *p, gd_err *err)
@@ -559,7 +542,7 @@ static gd_status finish_common_dx(sy_plan *p, gd_err *err)
     p->cdx_cum_in = sy_alloc(p, g_cdx.n * sizeof(uint64_t));
     u32vec chronic = {0};
     gd_status st = GD_OK;
-    if (!p->cdx || !p->cdx_cum_out || !p->cdx_cum_in) st = oom(err);
+    if (!p->cdx || !p->cdx_cum_out || !p->cdx_cum_in) st = sy_oom(err);
     uint64_t co = 0, ci = 0;
     for (uint32_t i = 0; st == GD_OK && i < g_cdx.n; i++) {
         p->cdx[i] = g_cdx.v[i];
@@ -567,7 +550,7 @@ static gd_status finish_common_dx(sy_plan *p, gd_err *err)
         ci += p->cdx[i].w_in;
         p->cdx_cum_out[i] = co;
         p->cdx_cum_in[i] = ci;
-        if (p->cdx[i].chronic && !vec_push(&chronic, i)) st = oom(err);
+        if (p->cdx[i].chronic && !vec_push(&chronic, i)) st = sy_oom(err);
     }
     free(g_cdx.v);
     memset(&g_cdx, 0, sizeof g_cdx);

@@ -106,3 +106,20 @@ gd_date sy_add_years(gd_date d, int years)
     if (m == 2 && day == 29) day = 28;
     return gd_date_from_ymd(y + years, m, day);
 }
+
+gd_status sy_oom(gd_err *err) { return gd_err_set(err, GD_ENOMEM, NULL, 0, NULL, "out of memory"); }
+
+gd_status sy_bad(gd_err *err, const char *field, const char *value)
+{
+    return gd_err_set(err, GD_EINPUT, NULL, 0, field, "invalid value \"%s\"", value);
+}
+
+bool sy_parse_u(const char *s, uint64_t *out)
+{
+    char *end;
+    if (!*s) return false;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (*end) return false;
+    *out = v;
+    return true;
+}

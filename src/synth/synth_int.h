@@ -382,5 +382,10 @@ void *sy_alloc(sy_plan *p, size_t n);
 /* "M54.2" form of "M542" (codes of 4 characters). */
 void sy_icd_dotted(const char *code, char *out);
 gd_date sy_add_years(gd_date d, int years);
+/* Errors of the shipped-data readers: out of memory; a bad value in a field. */
+gd_status sy_oom(gd_err *err);
+gd_status sy_bad(gd_err *err, const char *field, const char *value);
+/* A whole unsigned decimal number; false when empty or not all digits. */
+bool sy_parse_u(const char *s, uint64_t *out);
 
 #endif
