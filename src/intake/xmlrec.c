@@ -50,8 +50,18 @@ static void keep_first_error(void *arg, const xmlError *e)
     s->line = e->line;
 }
 
+/* libxml2 also reports some errors (encoding conversion, I/O) through its
+ * global generic handler, which prints to stderr; they are reported to the
+ * caller through the reader's result instead, so the global one is muted. */
+static void mute_generic(void *ctx, const char *msg, ...)
+{
+    (void)ctx;
+    (void)msg;
+}
+
 void gd_xml_capture_errors(struct _xmlTextReader *reader, gd_xml_errors *sink)
 {
+    xmlSetGenericErrorFunc(NULL, mute_generic);
     sink->msg[0] = '\0';
     sink->line = 0;
     xmlTextReaderSetStructuredErrorHandler(reader, (xmlStructuredErrorFunc)keep_first_error, sink);
