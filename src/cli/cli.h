@@ -13,6 +13,8 @@
 int cmd_synth(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
+int cmd_verify(int argc, char **argv);
+int cmd_eval(int argc, char **argv);
 
 /* Helpers shared by the commands (cli_util.c). */
 bool cli_is_help(const char *arg);

@@ -16,6 +16,8 @@ static const command commands[] = {
     {"demo", cmd_demo, "generate a synthetic country, import it and print a summary"},
     {"synth", cmd_synth, "write a synthetic registry, catalogs, claims (national XML) and truth.csv"},
     {"import", cmd_import, "load registry and catalog CSV files into the store"},
+    {"verify", cmd_verify, "verify claim files and write one decision record per claim"},
+    {"eval", cmd_eval, "score decisions against the injected-error labels of truth.csv"},
 };
 
 static void usage(FILE *out)

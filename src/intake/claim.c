@@ -27,7 +27,7 @@ void gd_claim_line_reset(gd_claim_line *l, int table)
     static const char empty[] = "";
     l->table = table;
     l->kind = table == 2 ? GD_LINE_DRUG : GD_LINE_SERVICE;
-    l->code = l->name = l->group = l->bid_ref = l->department = l->practitioner = l->bed = empty;
+    l->code = l->name = l->group = l->bid_ref = l->department = l->practitioner = l->bed = l->dosage = empty;
     int64_t *money[] = {&l->quantity, &l->price, &l->price_facility, &l->ratio_bh, &l->ratio_dv,
         &l->amount_facility, &l->amount_bh, &l->ceiling, &l->benefit, &l->fund_pays, &l->copay,
         &l->patient_pays, &l->other_sources};

@@ -33,6 +33,7 @@ typedef struct gd_claim_line {
     const char *department;  /* MA_KHOA */
     const char *practitioner;/* MA_BAC_SI (first, when several are joined by ';') */
     const char *bed;         /* MA_GIUONG */
+    const char *dosage;      /* LIEU_DUNG, e.g. "Ngày 3 lần, mỗi lần 1 Viên" */
     int64_t quantity;        /* thousandths */
     int64_t price;           /* DON_GIA (drugs) or DON_GIA_BH (services/supplies) */
     int64_t price_facility;  /* DON_GIA_BV, or DON_GIA for drugs */

@@ -42,7 +42,8 @@ static void put_line(gd_buf *b, const gd_claim_line *l)
         l->ratio_dv, l->amount_facility, l->amount_bh, l->ceiling, l->benefit, l->fund_pays, l->copay,
         l->patient_pays, l->other_sources, l->ordered_at, l->result_at};
     for (size_t i = 0; i < sizeof ints / sizeof ints[0]; i++) put_varint(b, ints[i]);
-    const char *strs[] = {l->code, l->name, l->group, l->bid_ref, l->department, l->practitioner, l->bed};
+    const char *strs[] = {l->code, l->name, l->group, l->bid_ref, l->department, l->practitioner, l->bed,
+                          l->dosage};
     for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++) put_str(b, strs[i]);
 }
 
@@ -163,7 +164,7 @@ static void get_line(reader *r, gd_claim_line *l)
         &l->patient_pays, &l->other_sources, &l->ordered_at, &l->result_at};
     for (size_t i = 0; i < sizeof money / sizeof money[0]; i++) *money[i] = get_varint(r);
     const char **strs[] = {&l->code, &l->name, &l->group, &l->bid_ref, &l->department, &l->practitioner,
-        &l->bed};
+        &l->bed, &l->dosage};
     for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++) *strs[i] = get_str(r);
 }
 

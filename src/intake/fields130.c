@@ -55,6 +55,7 @@ static const gd_field_def line_fields[] = {
     {"TEN_VAT_TU", F_NAME_IF_EMPTY, L(name)}, {"MA_NHOM", F_STR, L(group)},
     {"TT_THAU", F_STR, L(bid_ref)},          {"MA_KHOA", F_STR, L(department)},
     {"MA_BAC_SI", F_FIRST, L(practitioner)}, {"MA_GIUONG", F_STR, L(bed)},
+    {"LIEU_DUNG", F_STR, L(dosage)},
     {"SO_LUONG", F_MONEY, L(quantity)},      {"DON_GIA", F_PRICE_BOTH, L(price)},
     {"DON_GIA_BV", F_MONEY, L(price_facility)}, {"DON_GIA_BH", F_MONEY, L(price)},
     {"TYLE_TT_BH", F_MONEY, L(ratio_bh)},    {"TYLE_TT", F_MONEY, L(ratio_bh)},

@@ -5,7 +5,7 @@
  * conversions between a record struct and a statement's columns);
  * sqlite_schema.c creates and migrates the schema; sqlite_store.c runs the
  * connection, the transactions and the bulk put/scan engine over the
- * table descriptions.
+ * table descriptions; sqlite_decisions.c stores verification decisions.
  */
 #ifndef GD_SQLITE_INTERNAL_H
 #define GD_SQLITE_INTERNAL_H
@@ -43,6 +43,54 @@ typedef struct sq_table {
 } sq_table;
 
 const sq_table *sq_table_of(gd_rec_kind k);
+
+/* Text column i copied into t's arena ("" for NULL or empty, and on
+ * allocation failure, which sets t->failed). */
+const char *sq_col_str(sqlite3_stmt *st, int i, sq_text *t);
+
+#define MANY 16                      /* records per multi-row INSERT */
+#define SCAN_BATCH 4096              /* records per scan callback */
+
+/* Cached statements: per record kind (sqlite_store.c) ... */
+enum { ST_ONE, ST_MANY, ST_DUP, ST_HAS, ST_NSTMT };
+/* ... and of the decision tables (sqlite_decisions.c). */
+enum { DS_PUT_ONE, DS_PUT_MANY, DS_HEAD_ONE, DS_HEAD_MANY, DS_HISTORY, DS_NSTMT };
+
+/* The SQLite store handle.  All statements are prepared on first use and
+ * finalized by close. */
+typedef struct sq_store {
+    gd_store base;
+    sqlite3 *db;
+    int schema_version;
+    bool read_only;
+    bool left_wal;                   /* a bulk write switched the journal away from WAL */
+    sqlite3_int64 load_id;           /* import_log.id of the current load */
+    uint32_t auto_line;              /* numbering of records put without lines */
+    uint64_t import_rows;            /* rows kept by the loads of the current import */
+    sqlite3_stmt *stmts[GD_REC_COUNT][ST_NSTMT];
+    sqlite3_stmt *dec_stmts[DS_NSTMT];
+} sq_store;
+
+static inline sq_store *sq(gd_store *s) { return (sq_store *)s; }
+
+/* Bulk writing (an import, a large put of decisions): a big page cache
+ * and, when no other connection has the file open, the rollback journal
+ * instead of WAL.  sq_bulk_end puts both back. */
+void sq_bulk_begin(sq_store *s);
+void sq_bulk_end(sq_store *s);
+
+/* The decision ops of the ops table (sqlite_decisions.c); the first
+ * schema version that has the decision tables. */
+#define SQ_DECISIONS_SCHEMA 3
+gd_status sq_put_decisions(gd_store *s, const gd_decision_row *rows, size_t n, gd_err *err);
+gd_status sq_scan_decision_heads(gd_store *s, gd_decision_scan_fn fn, void *ctx, gd_err *err);
+gd_status sq_claim_history(gd_store *s, const char *facility, const char *claim_key,
+                           gd_decision_scan_fn fn, void *ctx, gd_err *err);
+gd_status sq_count_decisions(gd_store *s, uint64_t *n, gd_err *err);
+void sq_decisions_finalize(sq_store *s);
+
+/* First column of the first row of sql as an integer (0 without rows). */
+gd_status sq_query_int(sq_store *s, const char *sql, sqlite3_int64 *out, gd_err *err);
 
 /* Schema: creates or migrates up to target (0 = latest); *version gets the
  * resulting version.  Read-only handles only read the version. */

@@ -11,7 +11,10 @@
  * INTEGER milli-VND, enumerations TEXT as spelled in the files; every
  * record table carries load_id (import_log.id) and line, where the row
  * came from.  Text-keyed catalog tables are WITHOUT ROWID; the two big
- * tables (persons, cards) have integer keys (sqlite_tables.c).
+ * tables (persons, cards) have integer keys (sqlite_tables.c).  The
+ * decision tables (step 3, sqlite_decisions.c) are not loaded by import
+ * and carry no provenance columns; their times are gd_time minutes and
+ * their money whole VND, as in the decision record.
  */
 #include "store/sqlite_internal.h"
 
@@ -112,11 +115,50 @@ static const char schema_v2[] =
     "CREATE VIEW v_import_log AS SELECT id, file, kind, started_at, status, rows, bad, seconds"
     " FROM import_log ORDER BY id;";
 
+/* Verification decisions (docs/store.md).  decisions keeps every revision
+ * of every claim, with its JSON record; it is a rowid table (rows of ~2 KB
+ * fit a 4 KB leaf page, where a WITHOUT ROWID cell would spill to overflow
+ * pages beyond ~1 KB) with its key as a separate unique index.
+ * claim_heads is the cross-claim index: one row per claim, a copy of its
+ * highest revision without the record, keyed in verification's canonical
+ * order so that the person-ordered scan is a plain walk of its B-tree;
+ * claim_heads_claim finds a claim's head when a new revision arrives.
+ * Times are gd_time minutes, money whole VND (as in the record). */
+#define DECISION_COLUMNS \
+    " content_hash BLOB NOT NULL CHECK (length(content_hash) = 32)," \
+    " card TEXT NOT NULL, discharged_at INTEGER," \
+    " visit_class TEXT NOT NULL CHECK (visit_class IN ('outpatient','inpatient'))," \
+    " outcome TEXT NOT NULL CHECK (outcome IN ('accepted','partial','rejected'))," \
+    " workflow TEXT NOT NULL CHECK (workflow IN ('final','review','appealed'))," \
+    " claimed INTEGER NOT NULL, allowed INTEGER NOT NULL, rejected_amount INTEGER NOT NULL," \
+    " fund_pays INTEGER NOT NULL, patient_pays INTEGER NOT NULL, decided_at TEXT NOT NULL,"
+
+static const char schema_v3[] =
+    "CREATE TABLE decisions ("
+    " facility TEXT NOT NULL, claim_key TEXT NOT NULL,"
+    " revision INTEGER NOT NULL CHECK (revision >= 1),"
+    " person_id TEXT NOT NULL CHECK (person_id = '' OR length(person_id) = 10),"
+    " admitted_at INTEGER NOT NULL," DECISION_COLUMNS
+    " record TEXT NOT NULL,"
+    " PRIMARY KEY (facility, claim_key, revision));"
+    "CREATE TABLE claim_heads ("
+    " person_id TEXT NOT NULL, admitted_at INTEGER NOT NULL,"
+    " facility TEXT NOT NULL, claim_key TEXT NOT NULL, revision INTEGER NOT NULL,"
+    DECISION_COLUMNS
+    " PRIMARY KEY (person_id, admitted_at, facility, claim_key)) WITHOUT ROWID;"
+    "CREATE UNIQUE INDEX claim_heads_claim ON claim_heads (facility, claim_key);"
+    "CREATE VIEW v_decisions AS SELECT facility || ':' || claim_key AS claim_id, revision,"
+    " person_id, card, strftime('%Y-%m-%dT%H:%M', admitted_at * 60, 'unixepoch') AS admitted_at,"
+    " strftime('%Y-%m-%dT%H:%M', discharged_at * 60, 'unixepoch') AS discharged_at,"
+    " visit_class, outcome, workflow, claimed, allowed, rejected_amount, fund_pays, patient_pays,"
+    " decided_at, lower(hex(content_hash)) AS content_hash FROM decisions;";
+
 typedef struct migration { int version; const char *name; const char *sql; } migration;
 
 static const migration migrations[] = {
     {1, "registry and catalog tables", schema_v1},
     {2, "readable views", schema_v2},
+    {3, "verification decisions and claim heads", schema_v3},
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 

@@ -11,7 +11,9 @@
  * import the page cache is enlarged and, when no other connection has the
  * file open, the journal leaves WAL for the rollback journal: a bulk load
  * then writes each new page once, into the database file, instead of
- * twice (WAL, then checkpoint).  WAL comes back at end_import.
+ * twice (WAL, then checkpoint).  WAL comes back at end_import.  This bulk
+ * mode (sq_bulk_begin/end) also serves large puts of decisions
+ * (sqlite_decisions.c, which owns the decision tables).
  *
  * Put: records go in chunks of MANY through one reused multi-row
  * "INSERT .. ON CONFLICT (key) DO UPDATE .. WHERE load_id <> excluded.load_id".
@@ -29,26 +31,8 @@
 
 #include "base/buf.h"
 
-#define MANY 16                      /* records per multi-row INSERT */
-#define SCAN_BATCH 4096              /* records per scan callback */
 #define IMPORT_CACHE_KIB 2097152     /* page cache during an import: up to 2 GiB */
 #define NORMAL_CACHE_KIB 65536
-
-enum { ST_ONE, ST_MANY, ST_DUP, ST_HAS, ST_NSTMT };
-
-typedef struct sq_store {
-    gd_store base;
-    sqlite3 *db;
-    int schema_version;
-    bool read_only;
-    bool left_wal;                   /* the import switched the journal away from WAL */
-    sqlite3_int64 load_id;           /* import_log.id of the current load */
-    uint32_t auto_line;              /* numbering of records put without lines */
-    uint64_t import_rows;            /* rows kept by the loads of the current import */
-    sqlite3_stmt *stmts[GD_REC_COUNT][ST_NSTMT];
-} sq_store;
-
-static sq_store *sq(gd_store *s) { return (sq_store *)s; }
 
 static gd_status exec(sq_store *s, const char *sql, gd_err *err)
 {
@@ -317,8 +301,7 @@ static void sq_end_read(gd_store *base)
     sqlite3_exec(sq(base)->db, "COMMIT", NULL, NULL, NULL);
 }
 
-/* First column of the first row of sql as an integer (0 without rows). */
-static gd_status query_int(sq_store *s, const char *sql, sqlite3_int64 *out, gd_err *err)
+gd_status sq_query_int(sq_store *s, const char *sql, sqlite3_int64 *out, gd_err *err)
 {
     sqlite3_stmt *st;
     *out = 0;
@@ -334,7 +317,7 @@ static gd_status sq_count(gd_store *base, gd_rec_kind kind, uint64_t *n, gd_err 
     char sql[128];
     sqlite3_int64 v;
     snprintf(sql, sizeof sql, "SELECT count(*) FROM %s", sq_table_of(kind)->name);
-    gd_status st = query_int(sq(base), sql, &v, err);
+    gd_status st = sq_query_int(sq(base), sql, &v, err);
     *n = (uint64_t)v;
     return st;
 }
@@ -359,7 +342,8 @@ static gd_status sq_has(gd_store *base, gd_rec_kind kind, const char *code, bool
 static gd_status sq_registry_version(gd_store *base, uint64_t *version, gd_err *err)
 {
     sqlite3_int64 v;
-    gd_status st = query_int(sq(base), "SELECT value FROM meta WHERE key = 'registry_version'", &v, err);
+    gd_status st = sq_query_int(sq(base), "SELECT value FROM meta WHERE key = 'registry_version'",
+                                &v, err);
     *version = (uint64_t)v;
     return st;
 }
@@ -381,7 +365,15 @@ static void leave_wal(sq_store *s)
     sqlite3_busy_timeout(s->db, 5000);
 }
 
-static void restore_after_import(sq_store *s)
+void sq_bulk_begin(sq_store *s)
+{
+    char sql[64];
+    leave_wal(s);
+    snprintf(sql, sizeof sql, "PRAGMA cache_size=-%d", IMPORT_CACHE_KIB);
+    sqlite3_exec(s->db, sql, NULL, NULL, NULL);
+}
+
+void sq_bulk_end(sq_store *s)
 {
     char sql[64];
     if (s->left_wal) sqlite3_exec(s->db, "PRAGMA journal_mode=WAL", NULL, NULL, NULL);
@@ -394,14 +386,11 @@ static void restore_after_import(sq_store *s)
 static gd_status sq_begin_import(gd_store *base, gd_err *err)
 {
     sq_store *s = sq(base);
-    char sql[64];
     if (s->read_only) return gd_err_set(err, GD_EUSAGE, NULL, 0, NULL, "store is open read-only");
-    leave_wal(s);
-    snprintf(sql, sizeof sql, "PRAGMA cache_size=-%d", IMPORT_CACHE_KIB);
-    sqlite3_exec(s->db, sql, NULL, NULL, NULL);
+    sq_bulk_begin(s);
     s->import_rows = 0;
     if (exec(s, "BEGIN IMMEDIATE", err) != GD_OK) {
-        restore_after_import(s);
+        sq_bulk_end(s);
         return GD_EIO;
     }
     return GD_OK;
@@ -415,7 +404,7 @@ static gd_status sq_end_import(gd_store *base, bool commit, gd_err *err)
         st = exec(s, "UPDATE meta SET value = value + 1 WHERE key = 'registry_version'", err);
     if (commit && st == GD_OK) st = exec(s, "COMMIT", err);
     if (!commit || st != GD_OK) sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
-    restore_after_import(s);
+    sq_bulk_end(s);
     return st;
 }
 
@@ -470,6 +459,7 @@ static void sq_close(gd_store *base)
 {
     sq_store *s = sq(base);
     finalize_all(s);
+    sq_decisions_finalize(s);
     if (s->base.in_import || s->base.in_read) sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
     if (s->left_wal) sqlite3_exec(s->db, "PRAGMA journal_mode=WAL", NULL, NULL, NULL);
     sqlite3_close(s->db);
@@ -491,6 +481,10 @@ static const gd_store_ops sqlite_ops = {
     .scan = sq_scan,
     .count = sq_count,
     .has = sq_has,
+    .put_decisions = sq_put_decisions,
+    .scan_decision_heads = sq_scan_decision_heads,
+    .claim_history = sq_claim_history,
+    .count_decisions = sq_count_decisions,
 };
 
 static gd_status configure(sq_store *s, const gd_store_opts *opts, gd_err *err)

@@ -68,7 +68,7 @@ static void col_copy(sqlite3_stmt *st, int i, char *dst, size_t size)
     dst[n] = '\0';
 }
 
-static const char *col_str(sqlite3_stmt *st, int i, sq_text *t)
+const char *sq_col_str(sqlite3_stmt *st, int i, sq_text *t)
 {
     const char *s = (const char *)sqlite3_column_text(st, i);
     if (!s || !*s) return "";
@@ -161,8 +161,8 @@ static void read_province(sqlite3_stmt *st, void *rec, sq_text *a)
 {
     gd_province *r = rec;
     col_copy(st, 0, r->code, sizeof r->code);
-    r->name = col_str(st, 1, a);
-    r->region = col_str(st, 2, a);
+    r->name = sq_col_str(st, 1, a);
+    r->region = sq_col_str(st, 2, a);
     r->population = col_opt_int(st, 3);
 }
 
@@ -184,7 +184,7 @@ static void read_facility(sqlite3_stmt *st, void *rec, sq_text *a)
 {
     gd_facility *r = rec;
     col_copy(st, 0, r->code, sizeof r->code);
-    r->name = col_str(st, 1, a);
+    r->name = sq_col_str(st, 1, a);
     col_copy(st, 2, r->province, sizeof r->province);
     r->type = (uint8_t)col_name(st, 3, gd_facility_type_names);
     r->rank = (uint8_t)col_name(st, 4, gd_rank_names);
@@ -258,7 +258,7 @@ static void read_icd10(sqlite3_stmt *st, void *rec, sq_text *a)
 {
     gd_icd10 *r = rec;
     col_copy(st, 0, r->code, sizeof r->code);
-    r->name = col_str(st, 1, a);
+    r->name = sq_col_str(st, 1, a);
     r->sex = col_char(st, 2);
     r->accpdx = sqlite3_column_int(st, 3) != 0;
     r->age_min = (int16_t)col_opt_int(st, 4);
@@ -290,14 +290,14 @@ static void read_drug(sqlite3_stmt *st, void *rec, sq_text *a)
 {
     gd_drug *r = rec;
     col_copy(st, 0, r->code, sizeof r->code);
-    r->name = col_str(st, 1, a);
-    r->ingredient = col_str(st, 2, a);
-    r->strength = col_str(st, 3, a);
-    r->route = col_str(st, 4, a);
-    r->unit = col_str(st, 5, a);
+    r->name = sq_col_str(st, 1, a);
+    r->ingredient = sq_col_str(st, 2, a);
+    r->strength = sq_col_str(st, 3, a);
+    r->route = sq_col_str(st, 4, a);
+    r->unit = sq_col_str(st, 5, a);
     r->covered_ratio = (uint8_t)sqlite3_column_int(st, 6);
     r->min_level = (uint8_t)col_name(st, 7, gd_technical_names);
-    r->indications = col_str(st, 8, a);
+    r->indications = sq_col_str(st, 8, a);
     r->valid_from = col_date(st, 9);
     r->valid_to = col_date(st, 10);
 }
@@ -323,10 +323,10 @@ static void read_service(sqlite3_stmt *st, void *rec, sq_text *a)
 {
     gd_service *r = rec;
     col_copy(st, 0, r->code, sizeof r->code);
-    r->name = col_str(st, 1, a);
-    r->group = col_str(st, 2, a);
+    r->name = sq_col_str(st, 1, a);
+    r->group = sq_col_str(st, 2, a);
     r->min_level = (uint8_t)col_name(st, 3, gd_technical_names);
-    r->components = col_str(st, 4, a);
+    r->components = sq_col_str(st, 4, a);
     r->paraclinical = sqlite3_column_int(st, 5) != 0;
     r->max_per_day = sqlite3_column_int(st, 6);
     r->valid_from = col_date(st, 7);
@@ -378,9 +378,9 @@ static void read_supply(sqlite3_stmt *st, void *rec, sq_text *a)
 {
     gd_supply *r = rec;
     col_copy(st, 0, r->code, sizeof r->code);
-    r->name = col_str(st, 1, a);
-    r->group = col_str(st, 2, a);
-    r->unit = col_str(st, 3, a);
+    r->name = sq_col_str(st, 1, a);
+    r->group = sq_col_str(st, 2, a);
+    r->unit = sq_col_str(st, 3, a);
     r->covered_ratio = (uint8_t)sqlite3_column_int(st, 4);
     r->price_cap = sqlite3_column_int64(st, 5);
     r->valid_from = col_date(st, 6);
@@ -411,7 +411,7 @@ static void read_bid_price(sqlite3_stmt *st, void *rec, sq_text *a)
     col_copy(st, 2, r->item, sizeof r->item);
     r->valid_from = col_date(st, 3);
     r->price = sqlite3_column_int64(st, 4);
-    r->bid_ref = col_str(st, 5, a);
+    r->bid_ref = sq_col_str(st, 5, a);
     r->valid_to = col_date(st, 6);
 }
 
@@ -454,9 +454,9 @@ static void read_practitioner(sqlite3_stmt *st, void *rec, sq_text *a)
 {
     gd_practitioner *r = rec;
     col_copy(st, 0, r->licence, sizeof r->licence);
-    r->name = col_str(st, 1, a);
-    r->profession = col_str(st, 2, a);
-    r->scope = col_str(st, 3, a);
+    r->name = sq_col_str(st, 1, a);
+    r->profession = sq_col_str(st, 2, a);
+    r->scope = sq_col_str(st, 3, a);
 }
 
 static int bind_practitioner_site(sqlite3_stmt *st, int b, const void *rec)
@@ -512,8 +512,8 @@ static void read_person(sqlite3_stmt *st, void *rec, sq_text *a)
     person_digits(sqlite3_column_int64(st, 0), r->person_id);
     r->birth_date = col_date(st, 1);
     r->sex = col_char(st, 2);
-    r->name = col_str(st, 3, a);
-    r->citizen_id = col_str(st, 4, a);
+    r->name = sq_col_str(st, 3, a);
+    r->citizen_id = sq_col_str(st, 4, a);
     col_copy(st, 5, r->province, sizeof r->province);
     r->died_on = col_date(st, 6);
 }

@@ -113,3 +113,82 @@ gd_status gd_store_has(gd_store *s, gd_rec_kind kind, const char *code, bool *fo
     if ((unsigned)kind >= GD_REC_COUNT) return misuse(err, "unknown record kind");
     return s->ops->has(s, kind, code, found, err);
 }
+
+/* ---- decisions ----------------------------------------------------------- */
+
+/* The checks every backend relies on, so that a bad row is refused with
+ * the same message whatever the backend, before anything is written. */
+
+static gd_status bad_row(gd_err *err, size_t i, const char *field, const gd_decision_row *r,
+                         const char *what)
+{
+    return gd_err_set(err, GD_EINPUT, NULL, (long)(i + 1), field, "decision %s:%s revision %d: %s",
+                      r->facility, r->claim_key, r->revision, what);
+}
+
+static bool person_id_ok(const char *p)
+{
+    if (!*p) return true;
+    for (int i = 0; i < 10; i++)
+        if (p[i] < '0' || p[i] > '9') return false;
+    return p[10] == '\0';
+}
+
+static gd_status check_strings(const gd_decision_row *r, size_t i, gd_err *err)
+{
+    if (!r->facility || !r->claim_key || !r->person_id || !r->card || !r->decided_at || !r->record)
+        return gd_err_set(err, GD_EUSAGE, NULL, (long)(i + 1), NULL,
+                          "store: decision row %zu has a NULL string or record", i + 1);
+    if (!*r->facility) return bad_row(err, i, "facility", r, "empty facility");
+    if (!*r->claim_key) return bad_row(err, i, "claim_key", r, "empty claim_key");
+    if (!*r->decided_at) return bad_row(err, i, "decided_at", r, "empty decided_at");
+    if (!person_id_ok(r->person_id))
+        return bad_row(err, i, "person_id", r, "person_id is neither empty nor 10 digits");
+    if (r->record_len == 0) return bad_row(err, i, "record", r, "empty record");
+    if (memchr(r->record, '\n', r->record_len))
+        return bad_row(err, i, "record", r, "record holds a newline (one line, without its \\n)");
+    return GD_OK;
+}
+
+static gd_status check_decision(const gd_decision_row *r, size_t i, gd_err *err)
+{
+    gd_status st = check_strings(r, i, err);
+    if (st != GD_OK) return st;
+    if (r->revision < 1) return bad_row(err, i, "revision", r, "revision must be 1 or more");
+    if (r->admitted_at == GD_TIME_NONE) return bad_row(err, i, "admitted_at", r, "no admission time");
+    if (r->visit_class < 0 || r->visit_class > 1)
+        return bad_row(err, i, "visit_class", r, "visit_class out of range (0..1)");
+    if (r->outcome < 0 || r->outcome > 2) return bad_row(err, i, "outcome", r, "outcome out of range (0..2)");
+    if (r->workflow < 0 || r->workflow > 2)
+        return bad_row(err, i, "workflow", r, "workflow out of range (0..2)");
+    return GD_OK;
+}
+
+gd_status gd_store_put_decisions(gd_store *s, const gd_decision_row *rows, size_t n, gd_err *err)
+{
+    if (s->in_import || s->in_read) return misuse(err, "put_decisions inside an import or a read");
+    if (n == 0) return GD_OK;
+    if (!rows) return misuse(err, "put_decisions without rows");
+    for (size_t i = 0; i < n; i++) {
+        gd_status st = check_decision(&rows[i], i, err);
+        if (st != GD_OK) return st;
+    }
+    return s->ops->put_decisions(s, rows, n, err);
+}
+
+gd_status gd_store_scan_decision_heads(gd_store *s, gd_decision_scan_fn fn, void *ctx, gd_err *err)
+{
+    return s->ops->scan_decision_heads(s, fn, ctx, err);
+}
+
+gd_status gd_store_claim_history(gd_store *s, const char *facility, const char *claim_key,
+                                 gd_decision_scan_fn fn, void *ctx, gd_err *err)
+{
+    if (!facility || !claim_key) return misuse(err, "claim_history without a claim");
+    return s->ops->claim_history(s, facility, claim_key, fn, ctx, err);
+}
+
+gd_status gd_store_count_decisions(gd_store *s, uint64_t *n, gd_err *err)
+{
+    return s->ops->count_decisions(s, n, err);
+}

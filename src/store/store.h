@@ -129,4 +129,78 @@ gd_status gd_store_count(gd_store *s, gd_rec_kind kind, uint64_t *n, gd_err *err
  * persons, cards); sees the uncommitted rows of the current import. */
 gd_status gd_store_has(gd_store *s, gd_rec_kind kind, const char *code, bool *found, gd_err *err);
 
+/* ---- verification decisions -------------------------------------------- */
+
+/* Decisions are kept next to the registry (docs/store.md, tables decisions
+ * and claim_heads).  A claim is (facility, claim_key); every decision on it
+ * is a new revision that supersedes the previous one, and nothing is ever
+ * overwritten (design.md).  The store also keeps, per claim, a copy of its
+ * latest revision without the record text: the cross-claim index that
+ * verification walks in its canonical order (person, admission, claim).
+ *
+ * gd_store_put_decisions runs its own transaction, so it is refused
+ * (GD_EUSAGE) inside an import or a read; the scans and the count may run
+ * anywhere (inside gd_store_begin_read they see that read's state).  A
+ * store opened at an older schema_version (tests) has no decision tables:
+ * every call below then returns GD_EUSAGE. */
+
+/* One decision revision of one claim (design.md: decisions are never overwritten;
+ * a new revision supersedes the old). Strings are borrowed during the put. */
+typedef struct gd_decision_row {
+    const char *facility;       /* MA_CSKCB, 5 chars */
+    const char *claim_key;      /* MA_LK */
+    int revision;               /* 1, 2, ... */
+    unsigned char content_hash[32];   /* of the claim content (BLAKE2b-256) */
+    const char *person_id;      /* 10 digits or "" when unknown */
+    const char *card;           /* card number as claimed */
+    int64_t admitted_at, discharged_at;   /* gd_time minutes since epoch (see base/date.h);
+                                             discharged_at may be GD_TIME_NONE */
+    int visit_class;            /* 0 outpatient, 1 inpatient */
+    int outcome;                /* 0 accepted, 1 partial, 2 rejected */
+    int workflow;               /* 0 final, 1 review, 2 appealed */
+    int64_t claimed, allowed, rejected_amount, fund_pays, patient_pays;  /* whole VND */
+    const char *decided_at;     /* ISO 8601 */
+    const char *record;         /* the JSON decision record (one line, no newline) */
+    size_t record_len;
+} gd_decision_row;
+
+/* Writes rows[0..n) in one transaction: all or none.  A (facility,
+ * claim_key, revision) already in the store, or twice in rows, is GD_EINPUT
+ * naming it ("decision 79001:HS01 revision 2 already exists"), and nothing
+ * is written.  Revisions of a claim may arrive in any order and in any
+ * number of calls; the claim's head is its highest revision.  Built for
+ * bulk: reused multi-row statements in one transaction; a large call
+ * (>= 65536 rows) also takes the import's bulk path (big page cache, and
+ * the rollback journal instead of WAL when no other connection is open).
+ * 1 M rows of ~2 KB records take well under a minute (bench_decisions).
+ *
+ * Every row is checked before anything is written; a bad row is GD_EINPUT
+ * with err->line = its position in rows (1-based) and err->field the
+ * offending member: empty facility, claim_key or decided_at;
+ * revision < 1; person_id neither "" nor 10 digits; admitted_at
+ * GD_TIME_NONE; visit_class, outcome or workflow out of range; an empty
+ * record or one holding a newline.  A NULL string is GD_EUSAGE.  The rows
+ * and their strings are only read during the call (nothing is kept). */
+gd_status gd_store_put_decisions(gd_store *s, const gd_decision_row *rows, size_t n, gd_err *err);
+
+/* Called with successive batches of rows.  The rows and every string they
+ * point to (record included) belong to the store and are valid until fn
+ * returns; copy what must outlive it.  A non-zero return stops the scan
+ * (the call then returns GD_OK). */
+typedef int (*gd_decision_scan_fn)(void *ctx, const gd_decision_row *rows, size_t n);
+
+/* The latest revision of every claim, in (person_id, admitted_at,
+ * facility, claim_key) order (claims with person_id "" first): the order in
+ * which verification runs its cross-claim rules.  The record text is not
+ * loaded (record = NULL, record_len = 0), which keeps a scan of millions
+ * of claims fast; everything else is filled. */
+gd_status gd_store_scan_decision_heads(gd_store *s, gd_decision_scan_fn fn, void *ctx, gd_err *err);
+
+/* All revisions of one claim, oldest first, with their records.  A claim
+ * without decisions calls fn never and returns GD_OK. */
+gd_status gd_store_claim_history(gd_store *s, const char *facility, const char *claim_key,
+                                 gd_decision_scan_fn fn, void *ctx, gd_err *err);
+
+gd_status gd_store_count_decisions(gd_store *s, uint64_t *n, gd_err *err);  /* all revisions */
+
 #endif

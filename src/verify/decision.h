@@ -15,6 +15,7 @@
 #ifndef GD_DECISION_H
 #define GD_DECISION_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include "base/buf.h"
@@ -51,6 +52,9 @@ typedef struct gd_decision {
     /* DRG (present when drg_code is not NULL) and risk (when risk_reasons is not NULL). */
     const char *drg_code; int64_t drg_weight_e4, drg_payment;
     double risk_score; const char **risk_reasons; size_t nrisk_reasons;
+    /* Not written: what the engine needs to add findings later. */
+    int64_t fund_claimed;             /* Σ line T_BHTT as the facility claimed it */
+    bool claim_rejected;              /* a claim-level reject hit it */
 } gd_decision;
 
 const char *gd_outcome_name(gd_outcome o);

@@ -1,0 +1,388 @@
+/*
+ * lines.c — the rules of one drug, service or supply line: in the catalog
+ * and valid on the day, allowed at the facility's level, indication of
+ * restricted drugs, covered ratio, price against the facility's winning bid
+ * or the price cap of its rank, order and result times within the stay,
+ * and the practitioner who ordered it.  Then the rules that look at the
+ * lines together: quantity per day, bed-days, packages billed with their
+ * components (unbundling), paraclinical services without a result.
+ *
+ * A local item code (the facility's own, in item_map) is translated to the
+ * national code before anything else; the decision keeps the line's STT.
+ */
+#include "verify/verify_int.h"
+
+#include "base/money.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static gd_date line_day(const vf_claim *w, const gd_claim_line *s)
+{
+    return s->ordered_at != GD_TIME_NONE ? gd_time_date(s->ordered_at) : w->adm_date;
+}
+
+static gd_item_kind item_kind(gd_line_kind k)
+{
+    return k == GD_LINE_DRUG ? GD_ITEM_DRUG : k == GD_LINE_SERVICE ? GD_ITEM_SERVICE : GD_ITEM_SUPPLY;
+}
+
+static const void *find_item(const gd_registry *reg, gd_line_kind k, const char *code)
+{
+    if (k == GD_LINE_DRUG) return gd_registry_find_drug(reg, code);
+    if (k == GD_LINE_SERVICE) return gd_registry_find_service(reg, code);
+    return gd_registry_find_supply(reg, code);
+}
+
+/* The catalog record of a line, through the facility's item map if needed. */
+static void resolve_item(const vf_claim *w, vf_line *l)
+{
+    const gd_registry *reg = w->v->reg;
+    l->item = find_item(reg, l->kind, l->code);
+    if (l->item) return;
+    const char *national = gd_registry_map_item(reg, w->c->facility, item_kind(l->kind), l->code);
+    if (!national) return;
+    l->code = national;
+    l->item = find_item(reg, l->kind, national);
+}
+
+static const char *kind_word(gd_line_kind k)
+{
+    return k == GD_LINE_DRUG ? "drug" : k == GD_LINE_SERVICE ? "service" : "supply";
+}
+
+static void item_dates(const vf_line *l, gd_date *from, gd_date *to)
+{
+    if (l->kind == GD_LINE_DRUG) { *from = ((const gd_drug *)l->item)->valid_from; *to = ((const gd_drug *)l->item)->valid_to; }
+    else if (l->kind == GD_LINE_SERVICE) { *from = ((const gd_service *)l->item)->valid_from; *to = ((const gd_service *)l->item)->valid_to; }
+    else { *from = ((const gd_supply *)l->item)->valid_from; *to = ((const gd_supply *)l->item)->valid_to; }
+}
+
+/* False when the line is rejected as not payable at all. */
+static bool check_catalog(vf_claim *w, size_t i)
+{
+    vf_line *l = &w->lines[i];
+    resolve_item(w, l);
+    if (!l->item) {
+        vf_line_limit(w, i, R_NOT_COVERED, 0, "%s %s is not in the covered list", kind_word(l->kind), l->src->code);
+        return false;
+    }
+    gd_date from, to, day = line_day(w, l->src);
+    item_dates(l, &from, &to);
+    if (!gd_valid_on(from, to, day)) {
+        char d[11];
+        vf_line_limit(w, i, R_ITEM_NOT_VALID_ON_DATE, 0, "%s %s is not in the catalog on %s", kind_word(l->kind), l->code,
+                      gd_date_format(day, d));
+        return false;
+    }
+    return true;
+}
+
+static void check_level(vf_claim *w, size_t i)
+{
+    vf_line *l = &w->lines[i];
+    int min_level = l->kind == GD_LINE_DRUG ? ((const gd_drug *)l->item)->min_level
+                  : l->kind == GD_LINE_SERVICE ? ((const gd_service *)l->item)->min_level : 0;
+    if (!min_level || !w->tech_level || w->tech_level >= min_level) return;
+    if (l->kind == GD_LINE_SERVICE && gd_facility_service_approved(w->v->reg, w->c->facility, l->code, line_day(w, l->src)))
+        return;
+    vf_line_limit(w, i, R_ABOVE_FACILITY_LEVEL, 0, "%s %s needs technical level %s, facility %s is %s", kind_word(l->kind),
+                  l->code, gd_name_of(gd_technical_names, min_level), w->c->facility,
+                  gd_name_of(gd_technical_names, w->tech_level));
+}
+
+static bool has_prefix_in(const char *code, const char *list)
+{
+    for (const char *p = list; *p;) {
+        const char *end = strchr(p, ';');
+        size_t n = end ? (size_t)(end - p) : strlen(p);
+        if (n && strncmp(code, p, n) == 0) return true;
+        if (!end) break;
+        p = end + 1;
+    }
+    return false;
+}
+
+static void check_indication(vf_claim *w, size_t i)
+{
+    const gd_drug *d = w->lines[i].item;
+    if (w->lines[i].kind != GD_LINE_DRUG || !*d->indications) return;
+    const gd_claim *c = w->c;
+    if (*c->principal_dx && has_prefix_in(c->principal_dx, d->indications)) return;
+    for (size_t k = 0; k < c->nsecondary_dx; k++)
+        if (has_prefix_in(c->secondary_dx[k], d->indications)) return;
+    vf_line_limit(w, i, R_DRUG_INDICATION_MISMATCH, 0, "drug %s is paid only for %s; the claim's diagnoses are %s%s%s",
+                  d->code, d->indications, c->principal_dx, c->nsecondary_dx ? ";" : "",
+                  c->nsecondary_dx ? c->secondary_dx[0] : "");
+}
+
+static void check_ratio(vf_claim *w, size_t i)
+{
+    vf_line *l = &w->lines[i];
+    if (l->kind == GD_LINE_SERVICE || !w->card) return;
+    int covered = l->kind == GD_LINE_DRUG ? ((const gd_drug *)l->item)->covered_ratio : ((const gd_supply *)l->item)->covered_ratio;
+    int expected = gd_law_line_ratio(w->v->law, gd_card_benefit(w->card), line_day(w, l->src), covered);
+    if (l->ratio_bh <= (int64_t)expected * 1000) return;
+    int64_t ratio = (int64_t)expected * 1000;
+    if (vf_line_limit(w, i, R_COVERED_RATIO_WRONG, vf_covered(l->qty, l->price, l->ratio_dv, ratio),
+                      "TYLE_TT_BH %lld%% declared, %d%% for %s %s", (long long)(l->ratio_bh / 1000), expected,
+                      kind_word(l->kind), l->code)) {
+        l->ratio_bh = ratio;
+        l->repriced = true;
+    }
+}
+
+/* The first n ';'-separated parts of a bid reference are equal. */
+static bool same_bid_ref(const char *a, const char *b, int parts)
+{
+    for (int k = 0; k < parts; k++) {
+        size_t na = strcspn(a, ";"), nb = strcspn(b, ";");
+        if (na != nb || strncmp(a, b, na) != 0) return false;
+        a += na; b += nb;
+        if (!*a || !*b) return !*a && !*b ? true : k == parts - 1;
+        a++; b++;
+    }
+    return true;
+}
+
+static void limit_price(vf_claim *w, size_t i, gd_rule_id id, int64_t limit, const char *what)
+{
+    vf_line *l = &w->lines[i];
+    char a[32], b[32];
+    if (vf_line_limit(w, i, id, vf_covered(l->qty, limit, l->ratio_dv, l->ratio_bh),
+                      "%s %s: unit price %s above the %s %s", kind_word(l->kind), l->code,
+                      gd_money_format_milli(l->price, a, sizeof a), what, gd_money_format_milli(limit, b, sizeof b))) {
+        l->price = limit;
+        l->repriced = true;
+    }
+}
+
+static void check_bid(vf_claim *w, size_t i)
+{
+    vf_line *l = &w->lines[i];
+    gd_date day = line_day(w, l->src);
+    const gd_bid_price *bid = gd_bid_price_lookup(w->v->reg, w->c->facility, item_kind(l->kind), l->code, day);
+    if (!bid) {
+        vf_line_limit(w, i, R_NO_WINNING_BID, -1, "%s %s has no winning bid of facility %s", kind_word(l->kind),
+                      l->code, w->c->facility);
+        return;
+    }
+    int64_t tol = vf_param(w->v, R_PRICE_ABOVE_BID, w->adm_date, "tolerance_milli", 0);
+    if (l->price > bid->price + tol) limit_price(w, i, R_PRICE_ABOVE_BID, bid->price, "winning bid");
+    if (*l->src->bid_ref && *bid->bid_ref && !same_bid_ref(l->src->bid_ref, bid->bid_ref, 4))
+        vf_line_limit(w, i, R_BID_REF_MISMATCH, -1, "TT_THAU \"%s\", the facility's winning bid is \"%s\"",
+                      l->src->bid_ref, bid->bid_ref);
+}
+
+static void check_price(vf_claim *w, size_t i)
+{
+    vf_line *l = &w->lines[i];
+    int64_t tol = vf_param(w->v, R_PRICE_ABOVE_CAP, w->adm_date, "tolerance_milli", 0);
+    if (l->kind != GD_LINE_SERVICE) {
+        check_bid(w, i);
+        if (l->kind == GD_LINE_SUPPLY) {
+            int64_t cap = ((const gd_supply *)l->item)->price_cap;
+            if (cap > 0 && l->price > cap + tol) limit_price(w, i, R_PRICE_ABOVE_CAP, cap, "price cap");
+        }
+        return;
+    }
+    if (!w->facility) return;
+    const gd_service_price *cap = gd_service_price_cap(w->v->reg, l->code, (gd_rank)w->facility->rank, line_day(w, l->src));
+    if (cap && l->price > cap->price + tol) limit_price(w, i, R_PRICE_ABOVE_CAP, cap->price, "price cap of the facility's rank");
+}
+
+static void check_times(vf_claim *w, size_t i)
+{
+    const gd_claim *c = w->c;
+    const gd_claim_line *s = w->lines[i].src;
+    char t[16];
+    gd_time lo = c->admitted_at, hi = c->discharged_at;
+    if (s->ordered_at == GD_TIME_NONE) {
+        if (s->kind == GD_LINE_DRUG) vf_line_limit(w, i, R_DRUG_NO_ORDER_TIME, -1, "drug line without NGAY_YL");
+    } else if (lo != GD_TIME_NONE && (s->ordered_at < lo || (hi != GD_TIME_NONE && s->ordered_at > hi))) {
+        vf_line_limit(w, i, R_ORDER_OUTSIDE_STAY, 0, "NGAY_YL %s outside the stay", gd_time_format_compact(s->ordered_at, t));
+    }
+    if (s->result_at != GD_TIME_NONE && lo != GD_TIME_NONE && (s->result_at < lo || (hi != GD_TIME_NONE && s->result_at > hi)))
+        vf_line_limit(w, i, R_RESULT_OUTSIDE_STAY, -1, "NGAY_KQ %s outside the stay", gd_time_format_compact(s->result_at, t));
+}
+
+/* ---- practitioners ------------------------------------------------------------------ */
+
+static bool in_list(const char *code, const char *list)
+{
+    size_t n = strlen(code);
+    for (const char *p = list; *p;) {
+        size_t k = strcspn(p, ";");
+        if (k == n && strncmp(p, code, n) == 0) return true;
+        p += k;
+        if (*p) p++;
+    }
+    return false;
+}
+
+static bool site_covers(const gd_practitioner_site *s, gd_time at)
+{
+    gd_date day = gd_time_date(at);
+    int minute = (int)(at - gd_time_from_date(day, 0, 0));
+    if (!(s->days & (1u << gd_date_weekday(day)))) return false;
+    if (s->minute_from == s->minute_to || (s->minute_from == 0 && s->minute_to == 1440)) return true;
+    if (s->minute_from < s->minute_to) return minute >= s->minute_from && minute < s->minute_to;
+    return minute >= s->minute_from || minute < s->minute_to;
+}
+
+static bool registered_at(const vf_claim *w, const char *licence, gd_time at)
+{
+    size_t n;
+    const gd_practitioner_site *s = gd_registry_practitioner_sites(w->v->reg, licence, &n);
+    for (size_t k = 0; s && k < n; k++)
+        if (strcmp(s[k].facility, w->c->facility) == 0 && (at == GD_TIME_NONE || site_covers(&s[k], at))) return true;
+    return false;
+}
+
+/* One flag per practitioner and rule in a claim: the first line shows it. */
+static bool seen_before(const vf_claim *w, size_t i, const char *licence)
+{
+    for (size_t k = 0; k < i; k++)
+        if (strcmp(w->lines[k].src->practitioner, licence) == 0) return true;
+    return false;
+}
+
+static void check_practitioner(vf_claim *w, size_t i)
+{
+    const gd_claim_line *s = w->lines[i].src;
+    const char *lic = s->practitioner;
+    if (!*lic || seen_before(w, i, lic)) return;
+    const gd_practitioner *p = gd_registry_find_practitioner(w->v->reg, lic);
+    if (!p) {
+        vf_line_limit(w, i, R_PRACTITIONER_UNLICENSED, -1, "MA_BAC_SI %s has no registered licence", lic);
+        return;
+    }
+    const char *dept = *s->department ? s->department : w->c->department;
+    if (*p->scope && *dept && !in_list(dept, p->scope))
+        vf_line_limit(w, i, R_PRACTITIONER_OUT_OF_SCOPE, -1, "%s ordered in department %s, scope %s", lic, dept, p->scope);
+    if (!registered_at(w, lic, s->ordered_at))
+        vf_line_limit(w, i, R_PRACTITIONER_NOT_AT_FACILITY, -1, "%s is not registered at facility %s at that time", lic,
+                      w->c->facility);
+}
+
+/* ---- the lines together ------------------------------------------------------------ */
+
+static bool is_group(const vf_line *l, const char *group)
+{
+    return l->item && l->kind == GD_LINE_SERVICE && strcmp(((const gd_service *)l->item)->group, group) == 0;
+}
+
+/* Quantity of service lines above max_per_day × max(1, days): the excess of
+ * the later lines is not paid.  Bed-days have their own rule. */
+static void check_daily_max(vf_claim *w)
+{
+    int days = w->stay_days > 1 ? w->stay_days : 1;
+    for (size_t i = 0; i < w->nlines; i++) {
+        vf_line *l = &w->lines[i];
+        if (!l->item || l->kind != GD_LINE_SERVICE || is_group(l, "bed") || l->allowed == 0) continue;
+        const gd_service *sv = l->item;
+        if (sv->max_per_day <= 0) continue;
+        int64_t before = 0, max = (int64_t)sv->max_per_day * days * 1000;
+        for (size_t k = 0; k < i; k++)
+            if (w->lines[k].item == sv && w->lines[k].allowed != 0) before += w->lines[k].qty;
+        if (before + l->qty <= max) continue;
+        int64_t keep = max - before > 0 ? max - before : 0;
+        if (vf_line_limit(w, i, R_QUANTITY_ABOVE_DAILY_MAX, vf_covered(keep, l->price, l->ratio_dv, l->ratio_bh),
+                          "service %s: quantity above %d a day over %d day(s)", l->code, sv->max_per_day, days)) {
+            l->qty = keep;
+            l->repriced = true;
+        }
+    }
+}
+
+static void check_bed_days(vf_claim *w)
+{
+    int64_t used = 0, max = (int64_t)w->stay_days * 1000;
+    for (size_t i = 0; i < w->nlines; i++) {
+        vf_line *l = &w->lines[i];
+        if (!is_group(l, "bed") || l->allowed == 0) continue;
+        if (w->vtype_known && !w->vtype.bed_days) {
+            vf_line_limit(w, i, R_OUTPATIENT_BED_DAY, 0, "bed-day %s billed on a visit of type %d", l->code, w->c->visit_type);
+            continue;
+        }
+        if (used + l->qty > max) {
+            int64_t keep = max - used > 0 ? max - used : 0;
+            if (vf_line_limit(w, i, R_BED_DAYS_ABOVE_STAY, vf_covered(keep, l->price, l->ratio_dv, l->ratio_bh),
+                              "bed-days above the %d day(s) of stay", w->stay_days)) {
+                l->qty = keep;
+                l->repriced = true;
+            }
+        }
+        used += l->qty;
+    }
+}
+
+static void check_unbundling(vf_claim *w)
+{
+    for (size_t p = 0; p < w->nlines; p++) {
+        const vf_line *pk = &w->lines[p];
+        if (!pk->item || pk->kind != GD_LINE_SERVICE || pk->allowed == 0) continue;
+        const char *parts = ((const gd_service *)pk->item)->components;
+        if (!*parts) continue;
+        for (size_t i = 0; i < w->nlines; i++) {
+            const vf_line *l = &w->lines[i];
+            if (i == p || l->kind != GD_LINE_SERVICE || !l->item || !in_list(l->code, parts)) continue;
+            vf_line_limit(w, i, R_UNBUNDLING, 0, "service %s is part of package %s billed on line %d", l->code,
+                          pk->code, pk->src->stt);
+        }
+    }
+}
+
+/* The national code of a result's service. */
+static const char *result_code(const vf_claim *w, const gd_claim_result *r)
+{
+    if (gd_registry_find_service(w->v->reg, r->service)) return r->service;
+    const char *n = gd_registry_map_item(w->v->reg, w->c->facility, GD_ITEM_SERVICE, r->service);
+    return n ? n : r->service;
+}
+
+/* Distinct result times of a service in XML4. */
+static size_t results_of(const vf_claim *w, const char *code, const char **codes)
+{
+    size_t n = 0;
+    for (size_t r = 0; r < w->c->nresults; r++) {
+        if (strcmp(codes[r], code) != 0) continue;
+        bool dup = false;
+        for (size_t q = 0; q < r && !dup; q++)
+            dup = strcmp(codes[q], code) == 0 && w->c->results[q].result_at == w->c->results[r].result_at;
+        n += !dup;
+    }
+    return n;
+}
+
+static void check_evidence(vf_claim *w)
+{
+    const char **codes = gd_arena_alloc(w->arena, (w->c->nresults ? w->c->nresults : 1) * sizeof *codes);
+    if (!codes) { w->status = GD_ENOMEM; return; }
+    for (size_t r = 0; r < w->c->nresults; r++) codes[r] = result_code(w, &w->c->results[r]);
+    for (size_t i = 0; i < w->nlines; i++) {
+        const vf_line *l = &w->lines[i];
+        if (!l->item || l->kind != GD_LINE_SERVICE || !((const gd_service *)l->item)->paraclinical) continue;
+        size_t rank = 0;
+        for (size_t k = 0; k < i; k++) rank += w->lines[k].item == l->item;
+        if (rank < results_of(w, l->code, codes)) continue;
+        vf_line_limit(w, i, R_NO_EVIDENCE, 0, "paraclinical service %s has no result in XML4", l->code);
+    }
+}
+
+void vf_check_lines(vf_claim *w)
+{
+    for (size_t i = 0; i < w->nlines; i++) {
+        check_times(w, i);
+        check_practitioner(w, i);
+        if (!check_catalog(w, i)) continue;
+        check_level(w, i);
+        check_indication(w, i);
+        check_ratio(w, i);
+        check_price(w, i);
+    }
+    check_daily_max(w);
+    check_bed_days(w);
+    check_unbundling(w);
+    check_evidence(w);
+}

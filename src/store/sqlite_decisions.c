@@ -1,0 +1,390 @@
+/*
+ * sqlite_decisions.c — verification decisions in the SQLite backend: the
+ * decisions table (every revision of every claim, with its JSON record)
+ * and claim_heads (one row per claim: its highest revision, without the
+ * record), created by schema step 3 (sqlite_schema.c).
+ *
+ * Put: one transaction per call (BEGIN IMMEDIATE .. COMMIT, ROLLBACK on
+ * any failure, so all or none).  Rows go MANY at a time through two reused
+ * multi-row statements: an INSERT into decisions, whose primary key
+ * refuses a revision that exists, and an upsert of claim_heads that
+ * replaces a head only by a higher revision, so revisions may arrive in
+ * any order.  Strings and records are bound SQLITE_STATIC (no copy) and
+ * the bindings cleared before returning.  A chunk that violates a
+ * constraint is replayed a row at a time to name the refused row.  A call
+ * of BULK_ROWS rows or more takes the import's bulk mode (sq_bulk_begin).
+ *
+ * Scans: the heads in claim_heads key order (person, admission, facility,
+ * claim key; no sort), a claim's history through the decisions key; rows
+ * go to the callback SCAN_BATCH at a time, their strings copied into an
+ * arena reset between batches.
+ *
+ * Not here: checking the rows (store.c does it for every backend), and
+ * anything about what a decision means (src/verify/).
+ */
+#include "store/sqlite_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/buf.h"
+
+#define BULK_ROWS 65536
+
+/* The columns every statement names, in this order (claim_heads has all
+ * of them; decisions has them and then record). */
+#define HEAD_COLUMNS                                                                          \
+    "facility,claim_key,revision,content_hash,person_id,card,admitted_at,discharged_at,"       \
+    "visit_class,outcome,workflow,claimed,allowed,rejected_amount,fund_pays,patient_pays,"     \
+    "decided_at"
+#define NHEAD 17
+#define NDECISION (NHEAD + 1)
+
+enum { C_FACILITY, C_CLAIM_KEY, C_REVISION, C_HASH, C_PERSON, C_CARD, C_ADMITTED, C_DISCHARGED,
+       C_CLASS, C_OUTCOME, C_WORKFLOW, C_CLAIMED, C_ALLOWED, C_REJECTED, C_FUND, C_PATIENT,
+       C_DECIDED_AT, C_RECORD };
+
+/* Enumerations are stored spelled out, as in the decision record. */
+static const char *const visit_names[] = {"outpatient", "inpatient"};
+static const char *const outcome_names[] = {"accepted", "partial", "rejected"};
+static const char *const workflow_names[] = {"final", "review", "appealed"};
+
+static gd_status need_tables(sq_store *s, gd_err *err)
+{
+    if (s->schema_version >= SQ_DECISIONS_SCHEMA) return GD_OK;
+    return gd_err_set(err, GD_EUSAGE, NULL, 0, NULL,
+                      "store: schema version %d has no decision tables (version %d adds them)",
+                      s->schema_version, SQ_DECISIONS_SCHEMA);
+}
+
+static gd_status run(sq_store *s, const char *sql, const char *what, gd_err *err)
+{
+    return sqlite3_exec(s->db, sql, NULL, NULL, NULL) == SQLITE_OK ? GD_OK : sq_fail(s->db, err, what);
+}
+
+/* ---- statements ----------------------------------------------------------- */
+
+static void put_values(gd_buf *b, int ncols, int rows)
+{
+    for (int r = 0; r < rows; r++) {
+        gd_buf_puts(b, r ? ",(" : " VALUES (");
+        for (int c = 0; c < ncols; c++) gd_buf_puts(b, c ? ",?" : "?");
+        gd_buf_putc(b, ')');
+    }
+}
+
+/* " ON CONFLICT .. DO UPDATE SET col=excluded.col, ..." over every column
+ * but the claim's two, when the new revision is higher. */
+static void put_head_update(gd_buf *b)
+{
+    const char *c = HEAD_COLUMNS;
+    for (int skip = 2; skip > 0; skip--) c = strchr(c, ',') + 1;    /* facility, claim_key */
+    gd_buf_puts(b, " ON CONFLICT (facility, claim_key) DO UPDATE SET ");
+    for (bool first = true; c; first = false) {
+        const char *end = strchr(c, ',');
+        int n = end ? (int)(end - c) : (int)strlen(c);
+        gd_buf_printf(b, "%s%.*s=excluded.%.*s", first ? "" : ",", n, c, n, c);
+        c = end ? end + 1 : NULL;
+    }
+    gd_buf_puts(b, " WHERE excluded.revision > claim_heads.revision");
+}
+
+static void build_sql(gd_buf *b, int which)
+{
+    int rows = which == DS_PUT_MANY || which == DS_HEAD_MANY ? MANY : 1;
+    switch (which) {
+    case DS_PUT_ONE:
+    case DS_PUT_MANY:
+        gd_buf_puts(b, "INSERT INTO decisions (" HEAD_COLUMNS ",record)");
+        put_values(b, NDECISION, rows);
+        break;
+    case DS_HEAD_ONE:
+    case DS_HEAD_MANY:
+        gd_buf_puts(b, "INSERT INTO claim_heads (" HEAD_COLUMNS ")");
+        put_values(b, NHEAD, rows);
+        put_head_update(b);
+        break;
+    case DS_HISTORY:
+        gd_buf_puts(b, "SELECT " HEAD_COLUMNS ",record FROM decisions"
+                       " WHERE facility = ?1 AND claim_key = ?2 ORDER BY revision");
+        break;
+    }
+}
+
+/* The cached statement `which`, prepared on first use. */
+static sqlite3_stmt *dec_stmt(sq_store *s, int which, gd_err *err)
+{
+    if (s->dec_stmts[which]) return s->dec_stmts[which];
+    gd_buf b;
+    gd_buf_init(&b, 4096);
+    build_sql(&b, which);
+    if (!gd_buf_ok(&b)) {
+        gd_buf_free(&b);
+        gd_err_set(err, GD_ENOMEM, NULL, 0, NULL, "out of memory");
+        return NULL;
+    }
+    if (sqlite3_prepare_v3(s->db, gd_buf_cstr(&b), -1, SQLITE_PREPARE_PERSISTENT,
+                           &s->dec_stmts[which], NULL) != SQLITE_OK) {
+        sq_fail(s->db, err, "preparing a decision statement");
+        s->dec_stmts[which] = NULL;
+    }
+    gd_buf_free(&b);
+    return s->dec_stmts[which];
+}
+
+void sq_decisions_finalize(sq_store *s)
+{
+    for (int w = 0; w < DS_NSTMT; w++) {
+        sqlite3_finalize(s->dec_stmts[w]);
+        s->dec_stmts[w] = NULL;
+    }
+}
+
+/* ---- put ------------------------------------------------------------------ */
+
+static void bind_text(sqlite3_stmt *st, int i, const char *text)
+{
+    sqlite3_bind_text(st, i, text, -1, SQLITE_STATIC);
+}
+
+/* Binds r at parameters base+1 .. base+NHEAD (+1 for the record). */
+static void bind_row(sqlite3_stmt *st, int base, const gd_decision_row *r, bool record)
+{
+    bind_text(st, base + 1 + C_FACILITY, r->facility);
+    bind_text(st, base + 1 + C_CLAIM_KEY, r->claim_key);
+    sqlite3_bind_int(st, base + 1 + C_REVISION, r->revision);
+    sqlite3_bind_blob(st, base + 1 + C_HASH, r->content_hash, sizeof r->content_hash, SQLITE_STATIC);
+    bind_text(st, base + 1 + C_PERSON, r->person_id);
+    bind_text(st, base + 1 + C_CARD, r->card);
+    sqlite3_bind_int64(st, base + 1 + C_ADMITTED, r->admitted_at);
+    if (r->discharged_at == GD_TIME_NONE) sqlite3_bind_null(st, base + 1 + C_DISCHARGED);
+    else sqlite3_bind_int64(st, base + 1 + C_DISCHARGED, r->discharged_at);
+    bind_text(st, base + 1 + C_CLASS, visit_names[r->visit_class]);
+    bind_text(st, base + 1 + C_OUTCOME, outcome_names[r->outcome]);
+    bind_text(st, base + 1 + C_WORKFLOW, workflow_names[r->workflow]);
+    sqlite3_bind_int64(st, base + 1 + C_CLAIMED, r->claimed);
+    sqlite3_bind_int64(st, base + 1 + C_ALLOWED, r->allowed);
+    sqlite3_bind_int64(st, base + 1 + C_REJECTED, r->rejected_amount);
+    sqlite3_bind_int64(st, base + 1 + C_FUND, r->fund_pays);
+    sqlite3_bind_int64(st, base + 1 + C_PATIENT, r->patient_pays);
+    bind_text(st, base + 1 + C_DECIDED_AT, r->decided_at);
+    if (record)
+        sqlite3_bind_text64(st, base + 1 + C_RECORD, r->record, r->record_len, SQLITE_STATIC,
+                            SQLITE_UTF8);
+}
+
+/* One call's rows being written. */
+typedef struct put_job {
+    sq_store *s;
+    const gd_decision_row *rows;
+    size_t n;
+    gd_err *err;
+} put_job;
+
+static bool same_key(const gd_decision_row *a, const gd_decision_row *b)
+{
+    return a->revision == b->revision && strcmp(a->facility, b->facility) == 0 &&
+           strcmp(a->claim_key, b->claim_key) == 0;
+}
+
+/* Row i was refused by a constraint (rc): says which, naming the row. */
+static gd_status refused(const put_job *j, size_t i, int rc)
+{
+    const gd_decision_row *r = &j->rows[i];
+    long line = (long)(i + 1);
+    if (rc != SQLITE_CONSTRAINT_PRIMARYKEY && rc != SQLITE_CONSTRAINT_UNIQUE)
+        return gd_err_set(j->err, GD_EINPUT, NULL, line, NULL, "decision %s:%s revision %d refused: %s",
+                          r->facility, r->claim_key, r->revision, sqlite3_errmsg(j->s->db));
+    for (size_t k = 0; k < i; k++)
+        if (same_key(&j->rows[k], r))
+            return gd_err_set(j->err, GD_EINPUT, NULL, line, "revision",
+                              "decision %s:%s revision %d is given twice (rows %zu and %zu)",
+                              r->facility, r->claim_key, r->revision, k + 1, i + 1);
+    return gd_err_set(j->err, GD_EINPUT, NULL, line, "revision",
+                      "decision %s:%s revision %d already exists", r->facility, r->claim_key,
+                      r->revision);
+}
+
+/* Steps a bound statement; a constraint failure is returned as *rc. */
+static gd_status step(const put_job *j, sqlite3_stmt *st, int *rc)
+{
+    *rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (*rc == SQLITE_DONE || (*rc & 0xff) == SQLITE_CONSTRAINT) return GD_OK;
+    return sq_fail(j->s->db, j->err, "writing decisions");
+}
+
+/* Rows from .. from+count into decisions; count is MANY or 1. */
+static gd_status insert_rows(const put_job *j, size_t from, size_t count, int *rc)
+{
+    sqlite3_stmt *st = dec_stmt(j->s, count == MANY ? DS_PUT_MANY : DS_PUT_ONE, j->err);
+    if (!st) return GD_EIO;
+    for (size_t r = 0; r < count; r++) bind_row(st, (int)r * NDECISION, &j->rows[from + r], true);
+    return step(j, st, rc);
+}
+
+/* A chunk was refused (and undone by SQLite): replays it row by row to
+ * find the row at fault.  The caller rolls the whole put back. */
+static gd_status find_refused(const put_job *j, size_t from, size_t count)
+{
+    for (size_t i = from; i < from + count; i++) {
+        int rc;
+        if (insert_rows(j, i, 1, &rc) != GD_OK) return GD_EIO;
+        if (rc != SQLITE_DONE) return refused(j, i, rc);
+    }
+    return gd_err_set(j->err, GD_EIO, NULL, 0, NULL, "decisions refused, but no row alone is");
+}
+
+static gd_status update_heads(const put_job *j, size_t from, size_t count)
+{
+    sqlite3_stmt *st = dec_stmt(j->s, count == MANY ? DS_HEAD_MANY : DS_HEAD_ONE, j->err);
+    if (!st) return GD_EIO;
+    for (size_t r = 0; r < count; r++) bind_row(st, (int)r * NHEAD, &j->rows[from + r], false);
+    int rc;
+    if (step(j, st, &rc) != GD_OK) return GD_EIO;
+    return rc == SQLITE_DONE ? GD_OK : sq_fail(j->s->db, j->err, "updating claim heads");
+}
+
+static gd_status put_chunk(const put_job *j, size_t from, size_t count)
+{
+    int rc;
+    if (insert_rows(j, from, count, &rc) != GD_OK) return GD_EIO;
+    if (rc != SQLITE_DONE) return find_refused(j, from, count);
+    return update_heads(j, from, count);
+}
+
+static gd_status put_all(const put_job *j)
+{
+    size_t i = 0;
+    gd_status st = GD_OK;
+    for (; st == GD_OK && i + MANY <= j->n; i += MANY) st = put_chunk(j, i, MANY);
+    for (; st == GD_OK && i < j->n; i++) st = put_chunk(j, i, 1);
+    return st;
+}
+
+/* The statements hold pointers into the caller's rows: let go of them. */
+static void unbind_puts(sq_store *s)
+{
+    for (int w = DS_PUT_ONE; w <= DS_HEAD_MANY; w++)
+        if (s->dec_stmts[w]) sqlite3_clear_bindings(s->dec_stmts[w]);
+}
+
+gd_status sq_put_decisions(gd_store *base, const gd_decision_row *rows, size_t n, gd_err *err)
+{
+    sq_store *s = sq(base);
+    if (need_tables(s, err) != GD_OK) return GD_EUSAGE;
+    if (s->read_only) return gd_err_set(err, GD_EUSAGE, NULL, 0, NULL, "store is open read-only");
+    bool bulk = n >= BULK_ROWS;
+    if (bulk) sq_bulk_begin(s);
+    put_job j = {s, rows, n, err};
+    gd_status st = run(s, "BEGIN IMMEDIATE", "starting to write decisions", err);
+    if (st == GD_OK) st = put_all(&j);
+    if (st == GD_OK) st = run(s, "COMMIT", "committing decisions", err);
+    if (st != GD_OK) sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    unbind_puts(s);
+    if (bulk) sq_bulk_end(s);
+    return st;
+}
+
+/* ---- scans ---------------------------------------------------------------- */
+
+static int enum_index(const char *const *names, int n, const unsigned char *text)
+{
+    for (int i = 0; text && i < n; i++)
+        if (strcmp(names[i], (const char *)text) == 0) return i;
+    return -1;
+}
+
+static void read_row(sqlite3_stmt *st, gd_decision_row *r, sq_text *t, bool record)
+{
+    memset(r, 0, sizeof *r);
+    r->facility = sq_col_str(st, C_FACILITY, t);
+    r->claim_key = sq_col_str(st, C_CLAIM_KEY, t);
+    r->revision = sqlite3_column_int(st, C_REVISION);
+    if (sqlite3_column_bytes(st, C_HASH) == (int)sizeof r->content_hash)
+        memcpy(r->content_hash, sqlite3_column_blob(st, C_HASH), sizeof r->content_hash);
+    r->person_id = sq_col_str(st, C_PERSON, t);
+    r->card = sq_col_str(st, C_CARD, t);
+    r->admitted_at = sqlite3_column_int64(st, C_ADMITTED);
+    r->discharged_at = sqlite3_column_type(st, C_DISCHARGED) == SQLITE_NULL
+                           ? GD_TIME_NONE : sqlite3_column_int64(st, C_DISCHARGED);
+    r->visit_class = enum_index(visit_names, 2, sqlite3_column_text(st, C_CLASS));
+    r->outcome = enum_index(outcome_names, 3, sqlite3_column_text(st, C_OUTCOME));
+    r->workflow = enum_index(workflow_names, 3, sqlite3_column_text(st, C_WORKFLOW));
+    r->claimed = sqlite3_column_int64(st, C_CLAIMED);
+    r->allowed = sqlite3_column_int64(st, C_ALLOWED);
+    r->rejected_amount = sqlite3_column_int64(st, C_REJECTED);
+    r->fund_pays = sqlite3_column_int64(st, C_FUND);
+    r->patient_pays = sqlite3_column_int64(st, C_PATIENT);
+    r->decided_at = sq_col_str(st, C_DECIDED_AT, t);
+    if (!record) return;
+    r->record = sq_col_str(st, C_RECORD, t);
+    r->record_len = (size_t)sqlite3_column_bytes(st, C_RECORD);
+}
+
+/* Steps st to the end, handing rows to fn SCAN_BATCH at a time. */
+static gd_status scan_rows(sq_store *s, sqlite3_stmt *st, bool record, gd_decision_scan_fn fn,
+                           void *ctx, gd_err *err)
+{
+    gd_decision_row *rows = malloc(SCAN_BATCH * sizeof *rows);
+    if (!rows) return gd_err_set(err, GD_ENOMEM, NULL, 0, NULL, "out of memory");
+    sq_text text = {.failed = false};
+    gd_arena_init(&text.arena, record ? 1 << 20 : 1 << 16);
+    gd_status status = GD_OK;
+    size_t k = 0;
+    int rc = SQLITE_DONE, stop = 0;
+    while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        read_row(st, &rows[k], &text, record);
+        if (++k < SCAN_BATCH) continue;
+        if (text.failed) break;
+        stop = fn(ctx, rows, k);
+        k = 0;
+        gd_arena_reset(&text.arena);
+    }
+    if (text.failed) status = gd_err_set(err, GD_ENOMEM, NULL, 0, NULL, "out of memory");
+    else if (!stop && rc != SQLITE_DONE) status = sq_fail(s->db, err, "reading decisions");
+    else if (!stop && k) fn(ctx, rows, k);
+    gd_arena_free(&text.arena);
+    free(rows);
+    return status;
+}
+
+gd_status sq_scan_decision_heads(gd_store *base, gd_decision_scan_fn fn, void *ctx, gd_err *err)
+{
+    sq_store *s = sq(base);
+    if (need_tables(s, err) != GD_OK) return GD_EUSAGE;
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, "SELECT " HEAD_COLUMNS " FROM claim_heads"
+                           " ORDER BY person_id, admitted_at, facility, claim_key",
+                           -1, &st, NULL) != SQLITE_OK)
+        return sq_fail(s->db, err, "preparing the scan of claim heads");
+    gd_status status = scan_rows(s, st, false, fn, ctx, err);
+    sqlite3_finalize(st);
+    return status;
+}
+
+gd_status sq_claim_history(gd_store *base, const char *facility, const char *claim_key,
+                           gd_decision_scan_fn fn, void *ctx, gd_err *err)
+{
+    sq_store *s = sq(base);
+    if (need_tables(s, err) != GD_OK) return GD_EUSAGE;
+    sqlite3_stmt *st = dec_stmt(s, DS_HISTORY, err);
+    if (!st) return GD_EIO;
+    bind_text(st, 1, facility);
+    bind_text(st, 2, claim_key);
+    gd_status status = scan_rows(s, st, true, fn, ctx, err);
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    return status;
+}
+
+gd_status sq_count_decisions(gd_store *base, uint64_t *n, gd_err *err)
+{
+    sq_store *s = sq(base);
+    sqlite3_int64 v = 0;
+    *n = 0;
+    if (need_tables(s, err) != GD_OK) return GD_EUSAGE;
+    gd_status st = sq_query_int(s, "SELECT count(*) FROM decisions", &v, err);
+    *n = (uint64_t)v;
+    return st;
+}

@@ -1,0 +1,650 @@
+/*
+ * batch.c — `giamdinh verify` as a library call: files → claims → decisions.
+ *
+ * Pass 1 (threads take whole files, in path order): read each claim, verify
+ * it alone, keep a copy of its decision and facts in the file's arena.
+ * Then, on one thread: number revisions (batch.h), put the claims in
+ * canonical order, run the cross-claim rules (sharded by person), apply
+ * their findings, and write the records in canonical order, storing them
+ * in chunks of STORE_CHUNK rows (each chunk one transaction; a batch cut
+ * short is finished by running it again, as stored claims are unchanged).
+ */
+#include "verify/batch.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "base/hash.h"
+#include "intake/intake.h"
+#include "verify/verify_int.h"
+
+#define STORE_CHUNK 20000
+
+/* One claim read from a file. */
+typedef struct item {
+    char *key;                   /* "facility:claim_key" */
+    unsigned char hash[32];
+    gd_decision d;
+    gd_claim_facts f;
+    int revision;
+    char supersedes[65];
+    bool decided, active;        /* decided: gets a record; active: latest revision, in the cross rules */
+} item;
+
+typedef struct file_slot {
+    const char *path;
+    item *items;
+    size_t n, cap;
+    gd_arena arena;
+    uint64_t malformed;
+    gd_status status;
+} file_slot;
+
+typedef struct reader {
+    gd_claim_format format;
+    gd_xml130 *xml;
+    gd_csvclaim *csv;
+    gd_fhir *fhir;
+} reader;
+
+typedef struct batch {
+    const gd_verifier *v;
+    const gd_batch_opts *opts;
+    file_slot *files;
+    size_t nfiles;
+    atomic_size_t next_file;
+    pthread_mutex_t report_lock;
+} batch;
+
+static double now_seconds(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/* ---- readers ------------------------------------------------------------------------------- */
+
+static gd_status reader_open(reader *r, const char *path, gd_err *err)
+{
+    memset(r, 0, sizeof *r);
+    char head[512];
+    FILE *f = fopen(path, "rb");
+    if (!f) return gd_err_set(err, GD_EIO, path, 0, NULL, "cannot open the file");
+    size_t n = fread(head, 1, sizeof head, f);
+    fclose(f);
+    r->format = gd_detect_format(head, n);
+    switch (r->format) {
+    case GD_FORMAT_XML130: return gd_xml130_open_file(&r->xml, path, NULL, err);
+    case GD_FORMAT_CSV: return gd_csvclaim_open(&r->csv, path, NULL, err);
+    case GD_FORMAT_FHIR: return gd_fhir_open_file(&r->fhir, path, NULL, err);
+    default: return gd_err_set(err, GD_EINPUT, path, 0, NULL, "not a claim file (national XML, FHIR JSON or CSV)");
+    }
+}
+
+static int reader_next(reader *r, gd_arena *a, gd_claim *c, gd_err *err)
+{
+    if (r->xml) return gd_xml130_next(r->xml, a, c, err);
+    if (r->csv) return gd_csvclaim_next(r->csv, a, c, err);
+    return gd_fhir_next(r->fhir, a, c, err);
+}
+
+static void reader_close(reader *r)
+{
+    if (r->xml) gd_xml130_close(r->xml);
+    if (r->csv) gd_csvclaim_close(r->csv);
+    if (r->fhir) gd_fhir_close(r->fhir);
+}
+
+static void report(batch *b, const gd_err *e)
+{
+    if (!b->opts->on_error) return;
+    pthread_mutex_lock(&b->report_lock);
+    b->opts->on_error(b->opts->ctx, e);
+    pthread_mutex_unlock(&b->report_lock);
+}
+
+/* ---- keeping a claim ---------------------------------------------------------------------- */
+
+static char *keep_str(gd_arena *a, const char *s) { return gd_arena_strdup(a, s ? s : ""); }
+
+static bool keep_decision(gd_arena *a, const gd_decision *from, gd_decision *to)
+{
+    *to = *from;
+    to->facility = keep_str(a, from->facility);
+    to->claim_key = keep_str(a, from->claim_key);
+    to->card = keep_str(a, from->card);
+    to->lines = gd_arena_alloc(a, (from->nlines ? from->nlines : 1) * sizeof *to->lines);
+    to->flags = gd_arena_alloc(a, (from->nflags ? from->nflags : 1) * sizeof *to->flags);
+    if (!to->facility || !to->claim_key || !to->card || !to->lines || !to->flags) return false;
+    if (from->nlines) memcpy(to->lines, from->lines, from->nlines * sizeof *to->lines);
+    for (size_t k = 0; k < from->nflags; k++) {
+        to->flags[k] = from->flags[k];
+        if (!(to->flags[k].message = keep_str(a, from->flags[k].message))) return false;
+    }
+    return true;
+}
+
+static bool keep_facts(gd_arena *a, const gd_claim_facts *from, const gd_decision *d, gd_claim_facts *to)
+{
+    *to = *from;
+    to->facility = d->facility;
+    to->claim_key = d->claim_key;
+    to->orders = gd_arena_alloc(a, (from->norders ? from->norders : 1) * sizeof *to->orders);
+    to->dispensed = gd_arena_alloc(a, (from->ndispensed ? from->ndispensed : 1) * sizeof *to->dispensed);
+    if (!to->orders || !to->dispensed) return false;
+    if (from->norders) memcpy(to->orders, from->orders, from->norders * sizeof *to->orders);
+    if (from->ndispensed) memcpy(to->dispensed, from->dispensed, from->ndispensed * sizeof *to->dispensed);
+    return true;
+}
+
+static item *slot_add(file_slot *s)
+{
+    if (s->n == s->cap) {
+        size_t cap = s->cap ? s->cap * 2 : 256;
+        item *grown = realloc(s->items, cap * sizeof *grown);
+        if (!grown) return NULL;
+        s->items = grown;
+        s->cap = cap;
+    }
+    item *it = &s->items[s->n++];
+    memset(it, 0, sizeof *it);
+    return it;
+}
+
+static gd_status keep_claim(batch *b, file_slot *s, const gd_claim *c, gd_arena *work)
+{
+    gd_decision d;
+    gd_claim_facts f;
+    if (gd_verify_claim(b->v, c, work, &d, &f) != GD_OK) return GD_ENOMEM;
+    item *it = slot_add(s);
+    if (!it) return GD_ENOMEM;
+    size_t klen = strlen(c->facility) + strlen(c->claim_key) + 2;
+    it->key = gd_arena_alloc(&s->arena, klen);
+    if (!it->key || !keep_decision(&s->arena, &d, &it->d) || !keep_facts(&s->arena, &f, &it->d, &it->f)) return GD_ENOMEM;
+    snprintf(it->key, klen, "%s:%s", c->facility, c->claim_key);
+    memcpy(it->hash, c->content_hash, sizeof it->hash);
+    return GD_OK;
+}
+
+static void read_file(batch *b, file_slot *s)
+{
+    reader r;
+    gd_err err;
+    gd_err_clear(&err);
+    gd_arena_init(&s->arena, 1 << 20);
+    if (reader_open(&r, s->path, &err) != GD_OK) {
+        report(b, &err);
+        s->malformed++;
+        s->status = GD_EINPUT;
+        return;
+    }
+    gd_arena work;
+    gd_arena_init(&work, 1 << 18);
+    for (;;) {
+        gd_claim c;
+        gd_arena_reset(&work);
+        int rc = reader_next(&r, &work, &c, &err);
+        if (rc == 0) break;
+        if (rc < 0) {
+            report(b, &err);
+            s->malformed++;
+            if (rc == -2) break;
+            continue;
+        }
+        if (keep_claim(b, s, &c, &work) != GD_OK) { s->status = GD_ENOMEM; break; }
+    }
+    gd_arena_free(&work);
+    reader_close(&r);
+}
+
+static void *read_worker(void *arg)
+{
+    batch *b = arg;
+    for (;;) {
+        size_t i = atomic_fetch_add(&b->next_file, 1);
+        if (i >= b->nfiles) return NULL;
+        read_file(b, &b->files[i]);
+    }
+}
+
+static int threads_wanted(const gd_batch_opts *o)
+{
+    if (o->threads > 0) return o->threads;
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n > 0 ? (int)n : 1;
+}
+
+static void read_all(batch *b)
+{
+    int n = threads_wanted(b->opts);
+    if ((size_t)n > b->nfiles) n = (int)(b->nfiles ? b->nfiles : 1);
+    pthread_t *t = calloc((size_t)n, sizeof *t);
+    bool *started = calloc((size_t)n, sizeof *started);
+    for (int k = 1; t && started && k < n; k++) started[k] = pthread_create(&t[k], NULL, read_worker, b) == 0;
+    read_worker(b);
+    for (int k = 1; t && started && k < n; k++)
+        if (started[k]) pthread_join(t[k], NULL);
+    free(t);
+    free(started);
+}
+
+/* ---- revisions ------------------------------------------------------------------------------ */
+
+typedef struct head {
+    char *key;
+    int revision;
+    unsigned char hash[32];
+} head;
+
+typedef struct history {
+    head *heads;
+    gd_claim_history *rows;
+    size_t n, cap;
+    gd_arena arena;
+} history;
+
+static int history_add(void *ctx, const gd_decision_row *rows, size_t n)
+{
+    history *h = ctx;
+    for (size_t i = 0; i < n; i++) {
+        if (h->n == h->cap) {
+            size_t cap = h->cap ? h->cap * 2 : 1024;
+            head *hh = realloc(h->heads, cap * sizeof *hh);
+            if (hh) h->heads = hh;
+            gd_claim_history *rr = realloc(h->rows, cap * sizeof *rr);
+            if (rr) h->rows = rr;
+            if (!hh || !rr) return 1;
+            h->cap = cap;
+        }
+        const gd_decision_row *r = &rows[i];
+        size_t klen = strlen(r->facility) + strlen(r->claim_key) + 2;
+        head *hd = &h->heads[h->n];
+        gd_claim_history *row = &h->rows[h->n];
+        hd->key = gd_arena_alloc(&h->arena, klen);
+        if (!hd->key) return 1;
+        snprintf(hd->key, klen, "%s:%s", r->facility, r->claim_key);
+        hd->revision = r->revision;
+        memcpy(hd->hash, r->content_hash, 32);
+        memset(row, 0, sizeof *row);
+        snprintf(row->person, sizeof row->person, "%s", r->person_id ? r->person_id : "");
+        row->facility = keep_str(&h->arena, r->facility);
+        row->claim_key = keep_str(&h->arena, r->claim_key);
+        row->admitted = r->admitted_at;
+        row->discharged = r->discharged_at;
+        row->inpatient = r->visit_class == 1;
+        h->n++;
+    }
+    return 0;
+}
+
+static const char *head_key(const void *ctx, uint32_t i) { return ((const history *)ctx)->heads[i].key; }
+
+typedef struct item_ref { item **v; } item_ref;
+static const char *item_key(const void *ctx, uint32_t i) { return ((const item_ref *)ctx)->v[i]->key; }
+
+static void hex32(const unsigned char *h, char *out)
+{
+    static const char digits[] = "0123456789abcdef";
+    for (int i = 0; i < 32; i++) { out[2 * i] = digits[h[i] >> 4]; out[2 * i + 1] = digits[h[i] & 15]; }
+    out[64] = 0;
+}
+
+/* Marks each item decided/active/unchanged and numbers its revision.
+ * latest[first] follows the newest copy of a key whose first copy is `first`. */
+static gd_status number_revisions(item **all, size_t n, const history *h, gd_batch_summary *sum)
+{
+    gd_index hix, bix;
+    item_ref ref = {all};
+    uint32_t *latest = malloc((n ? n : 1) * sizeof *latest);
+    if (!latest) return GD_ENOMEM;
+    if (gd_index_init(&hix, h->n, head_key, h) != GD_OK) { free(latest); return GD_ENOMEM; }
+    if (gd_index_init(&bix, n, item_key, &ref) != GD_OK) { gd_index_free(&hix); free(latest); return GD_ENOMEM; }
+    gd_status st = GD_OK;
+    for (size_t i = 0; i < h->n && st == GD_OK; i++)
+        if (gd_index_put(&hix, (uint32_t)i, NULL) < 0) st = GD_ENOMEM;
+    for (size_t i = 0; i < n && st == GD_OK; i++) {
+        item *it = all[i];
+        uint32_t first;
+        int rc = gd_index_put(&bix, (uint32_t)i, &first);
+        if (rc < 0) { st = GD_ENOMEM; break; }
+        const unsigned char *prev_hash = NULL;
+        int prev_rev = 0;
+        item *prev = NULL;
+        if (rc == 1) {
+            prev = all[latest[first]];
+            prev_hash = prev->hash;
+            prev_rev = prev->revision;
+        } else {
+            latest[i] = (uint32_t)i;
+            int64_t hi = gd_index_get(&hix, it->key, strlen(it->key));
+            if (hi >= 0) { prev_hash = h->heads[hi].hash; prev_rev = h->heads[hi].revision; }
+        }
+        if (prev_hash && memcmp(prev_hash, it->hash, 32) == 0) {
+            it->revision = prev_rev;
+            sum->unchanged++;
+            continue;
+        }
+        if (prev) { prev->active = false; latest[first] = (uint32_t)i; }
+        it->decided = it->active = true;
+        it->revision = prev_rev + 1;
+        if (prev_hash) { hex32(prev_hash, it->supersedes); sum->revisions++; }
+    }
+    gd_index_free(&hix);
+    gd_index_free(&bix);
+    free(latest);
+    return st;
+}
+
+/* ---- cross-claim rules and findings --------------------------------------------------------- */
+
+typedef struct decided {
+    item **v;                    /* decided items, in canonical order once sorted */
+    size_t n;
+} decided;
+
+static gd_status cross_and_apply(const gd_verifier *v, decided *dc, const history *h, int threads, gd_arena *arena,
+                                 gd_err *err)
+{
+    size_t n = dc->n;
+    gd_claim_facts *facts = malloc((n ? n : 1) * sizeof *facts);
+    uint32_t *order = malloc((n ? n : 1) * sizeof *order), *map = malloc((n ? n : 1) * sizeof *map);
+    item **sorted = malloc((n ? n : 1) * sizeof *sorted);
+    if (!facts || !order || !map || !sorted) { free(facts); free(order); free(map); free(sorted); return GD_ENOMEM; }
+    for (size_t i = 0; i < n; i++) facts[i] = dc->v[i]->f;
+    gd_cross_canonical_order(facts, n, order);
+    for (size_t r = 0; r < n; r++) sorted[r] = dc->v[order[r]];
+    memcpy(dc->v, sorted, n * sizeof *sorted);
+    free(sorted);
+    /* the cross rules see only the latest revision of each claim */
+    size_t m = 0;
+    for (size_t r = 0; r < n; r++)
+        if (dc->v[r]->active) { facts[m] = dc->v[r]->f; order[m] = (uint32_t)m; map[m] = (uint32_t)r; m++; }
+    gd_cross_hits hits = {0};
+    gd_status st = gd_cross_run(v, facts, order, m, h->rows, h->n, threads, &hits, err);
+    for (size_t k = 0; st == GD_OK && k < hits.n; k++) {
+        const gd_cross_hit *x = &hits.v[k];
+        item *it = dc->v[map[x->claim]];
+        st = gd_verify_apply_flag(v, &it->d, x->rule, x->table, x->stt, it->f.admitted, x->message, arena);
+    }
+    gd_cross_hits_free(&hits);
+    free(facts); free(order); free(map);
+    return st;
+}
+
+/* ---- writing -------------------------------------------------------------------------------- */
+
+static void summarize(gd_batch_summary *s, const gd_decision *d, uint64_t *rule_hits, int64_t *rule_amounts)
+{
+    s->decided++;
+    if (d->outcome == GD_OUTCOME_ACCEPTED) s->accepted++;
+    else if (d->outcome == GD_OUTCOME_PARTIAL) s->partial++;
+    else s->rejected++;
+    if (d->workflow == GD_WORKFLOW_REVIEW) s->review++;
+    s->claimed += d->claimed;
+    s->allowed += d->allowed;
+    s->rejected_amount += d->rejected_amount;
+    s->fund_pays += d->fund_pays;
+    s->patient_pays += d->patient_pays;
+    for (size_t k = 0; k < d->nflags; k++) {
+        gd_rule_id id = vf_rule_by_name(d->flags[k].rule);
+        if (id == R_COUNT) continue;
+        rule_hits[id]++;
+        rule_amounts[id] += d->flags[k].amount;
+    }
+}
+
+static gd_decision_row row_of(const item *it, const char *record, size_t len)
+{
+    const gd_decision *d = &it->d;
+    return (gd_decision_row){.facility = d->facility, .claim_key = d->claim_key, .revision = d->revision,
+                             .person_id = it->f.person, .card = d->card, .admitted_at = it->f.admitted,
+                             .discharged_at = it->f.discharged, .visit_class = it->f.inpatient ? 1 : 0,
+                             .outcome = (int)d->outcome, .workflow = (int)d->workflow, .claimed = d->claimed,
+                             .allowed = d->allowed, .rejected_amount = d->rejected_amount, .fund_pays = d->fund_pays,
+                             .patient_pays = d->patient_pays, .decided_at = d->decided_at, .record = record,
+                             .record_len = len};
+}
+
+typedef struct writer {
+    FILE *out;
+    gd_store *store;
+    gd_decision_row *rows;
+    gd_buf *records;             /* one buffer per pending row */
+    size_t nrows;
+} writer;
+
+static gd_status flush_rows(writer *w, gd_err *err)
+{
+    if (!w->nrows) return GD_OK;
+    for (size_t i = 0; i < w->nrows; i++) {
+        w->rows[i].record = w->records[i].data;
+        w->rows[i].record_len = w->records[i].len;
+    }
+    gd_status st = gd_store_put_decisions(w->store, w->rows, w->nrows, err);
+    w->nrows = 0;
+    return st;
+}
+
+static gd_status write_one(writer *w, item *it, gd_buf *line, gd_err *err)
+{
+    gd_decision *d = &it->d;
+    d->revision = it->revision;
+    d->supersedes = it->supersedes[0] ? it->supersedes : NULL;
+    gd_buf_clear(line);
+    gd_decision_write_json(d, line);
+    if (!gd_buf_ok(line)) return GD_ENOMEM;
+    if (w->out && fwrite(line->data, 1, line->len, w->out) != line->len)
+        return gd_err_set(err, GD_EIO, NULL, 0, NULL, "writing the decisions failed");
+    if (!w->store) return GD_OK;
+    gd_buf *rec = &w->records[w->nrows];
+    gd_buf_clear(rec);
+    gd_buf_put(rec, line->data, line->len - 1);      /* without the newline */
+    gd_buf_putc(rec, 0);
+    if (!gd_buf_ok(rec)) return GD_ENOMEM;
+    w->rows[w->nrows] = row_of(it, NULL, 0);
+    memcpy(w->rows[w->nrows].content_hash, it->hash, 32);
+    w->nrows++;
+    return w->nrows == STORE_CHUNK ? flush_rows(w, err) : GD_OK;
+}
+
+static gd_status write_all(const decided *dc, const gd_batch_opts *o, gd_batch_summary *sum, gd_err *err)
+{
+    char tmp[4096];
+    writer w = {.store = o->store};
+    if (o->out_path) {
+        snprintf(tmp, sizeof tmp, "%s.tmp", o->out_path);
+        if (!(w.out = fopen(tmp, "wb"))) return gd_err_set(err, GD_EIO, o->out_path, 0, NULL, "cannot create the output file");
+    }
+    if (w.store) {
+        w.rows = calloc(STORE_CHUNK, sizeof *w.rows);
+        w.records = calloc(STORE_CHUNK, sizeof *w.records);
+    }
+    uint64_t rule_hits[R_COUNT] = {0};
+    int64_t rule_amounts[R_COUNT] = {0};
+    gd_buf line;
+    gd_buf_init(&line, 1 << 14);
+    gd_status st = !w.store || (w.rows && w.records) ? GD_OK : GD_ENOMEM;
+    for (size_t i = 0; st == GD_OK && i < dc->n; i++) {
+        st = write_one(&w, dc->v[i], &line, err);
+        summarize(sum, &dc->v[i]->d, rule_hits, rule_amounts);
+    }
+    if (st == GD_OK && w.store) st = flush_rows(&w, err);
+    for (int r = 0; r < R_COUNT; r++)
+        if (rule_hits[r] && sum->nrules < sizeof sum->rules / sizeof sum->rules[0])
+            sum->rules[sum->nrules++] = (gd_batch_rule_sum){gd_rule_names[r], rule_hits[r], rule_amounts[r]};
+    gd_buf_free(&line);
+    for (size_t i = 0; w.records && i < STORE_CHUNK; i++) gd_buf_free(&w.records[i]);
+    free(w.rows);
+    free(w.records);
+    if (w.out) {
+        if (fclose(w.out) != 0 && st == GD_OK) st = gd_err_set(err, GD_EIO, o->out_path, 0, NULL, "writing the output file failed");
+        if (st == GD_OK && rename(tmp, o->out_path) != 0) st = gd_err_set(err, GD_EIO, o->out_path, 0, NULL, "cannot rename the output file");
+        if (st != GD_OK) remove(tmp);
+    }
+    return st;
+}
+
+/* ---- the batch ------------------------------------------------------------------------------ */
+
+static int path_cmp(const void *a, const void *b) { return strcmp(*(const char *const *)a, *(const char *const *)b); }
+
+static gd_status load_history(gd_store *store, history *h, gd_err *err)
+{
+    memset(h, 0, sizeof *h);
+    gd_arena_init(&h->arena, 1 << 20);
+    if (!store) return GD_OK;
+    return gd_store_scan_decision_heads(store, history_add, h, err);
+}
+
+static void history_free(history *h)
+{
+    free(h->heads);
+    free(h->rows);
+    gd_arena_free(&h->arena);
+}
+
+static gd_status collect(batch *b, decided *dc, item ***all, size_t *nall, gd_batch_summary *sum)
+{
+    size_t n = 0;
+    for (size_t f = 0; f < b->nfiles; f++) {
+        n += b->files[f].n;
+        sum->malformed += b->files[f].malformed;
+        if (b->files[f].status == GD_ENOMEM) return GD_ENOMEM;
+    }
+    *all = malloc((n ? n : 1) * sizeof **all);
+    dc->v = malloc((n ? n : 1) * sizeof *dc->v);
+    if (!*all || !dc->v) return GD_ENOMEM;
+    size_t k = 0;
+    for (size_t f = 0; f < b->nfiles; f++)
+        for (size_t i = 0; i < b->files[f].n; i++) (*all)[k++] = &b->files[f].items[i];
+    *nall = n;
+    sum->claims_read = n;
+    return GD_OK;
+}
+
+static gd_status run(batch *b, gd_batch_summary *sum, gd_err *err)
+{
+    double t0 = now_seconds();
+    read_all(b);
+    history h;
+    item **all = NULL;
+    size_t nall = 0;
+    decided dc = {0};
+    gd_arena arena;
+    gd_arena_init(&arena, 1 << 16);
+    gd_status st = load_history(b->opts->store, &h, err);
+    if (st == GD_OK) st = collect(b, &dc, &all, &nall, sum);
+    if (st == GD_OK) st = number_revisions(all, nall, &h, sum);
+    for (size_t i = 0; st == GD_OK && i < nall; i++)
+        if (all[i]->decided) dc.v[dc.n++] = all[i];
+    sum->seconds_read = now_seconds() - t0;
+    t0 = now_seconds();
+    if (st == GD_OK) st = cross_and_apply(b->v, &dc, &h, threads_wanted(b->opts), &arena, err);
+    sum->seconds_cross = now_seconds() - t0;
+    t0 = now_seconds();
+    if (st == GD_OK) st = write_all(&dc, b->opts, sum, err);
+    sum->seconds_write = now_seconds() - t0;
+    if (st == GD_ENOMEM) gd_err_set(err, GD_ENOMEM, NULL, 0, NULL, "out of memory");
+    history_free(&h);
+    gd_arena_free(&arena);
+    free(all);
+    free(dc.v);
+    return st;
+}
+
+gd_status gd_verify_batch(const gd_verifier *v, const char *const *paths, size_t npaths, const gd_batch_opts *opts,
+                          gd_batch_summary *sum, gd_err *err)
+{
+    memset(sum, 0, sizeof *sum);
+    batch b = {.v = v, .opts = opts, .nfiles = npaths};
+    const char **sorted = malloc((npaths ? npaths : 1) * sizeof *sorted);
+    b.files = calloc(npaths ? npaths : 1, sizeof *b.files);
+    if (!sorted || !b.files) { free(sorted); free(b.files); return gd_err_set(err, GD_ENOMEM, NULL, 0, NULL, "out of memory"); }
+    memcpy(sorted, paths, npaths * sizeof *sorted);
+    qsort(sorted, npaths, sizeof *sorted, path_cmp);
+    for (size_t i = 0; i < npaths; i++) b.files[i].path = sorted[i];
+    atomic_init(&b.next_file, 0);
+    pthread_mutex_init(&b.report_lock, NULL);
+    sum->files = npaths;
+    gd_status st = run(&b, sum, err);
+    for (size_t i = 0; i < npaths; i++) {
+        free(b.files[i].items);
+        gd_arena_free(&b.files[i].arena);
+    }
+    pthread_mutex_destroy(&b.report_lock);
+    free(b.files);
+    free(sorted);
+    if (st == GD_OK && sum->malformed) st = GD_EINPUT;
+    return st;
+}
+
+static void print_vnd(FILE *out, const char *label, int64_t v)
+{
+    fprintf(out, "  %-16s %20lld VND\n", label, (long long)v);
+}
+
+void gd_batch_summary_print(const gd_batch_summary *s, FILE *out)
+{
+    fprintf(out, "verify: %llu files, %llu claims read, %llu malformed, %llu unchanged, %llu revisions\n",
+            (unsigned long long)s->files, (unsigned long long)s->claims_read, (unsigned long long)s->malformed,
+            (unsigned long long)s->unchanged, (unsigned long long)s->revisions);
+    fprintf(out, "verify: %llu decided: %llu accepted, %llu partial, %llu rejected; %llu to review\n",
+            (unsigned long long)s->decided, (unsigned long long)s->accepted, (unsigned long long)s->partial,
+            (unsigned long long)s->rejected, (unsigned long long)s->review);
+    print_vnd(out, "claimed", s->claimed);
+    print_vnd(out, "allowed", s->allowed);
+    print_vnd(out, "rejected", s->rejected_amount);
+    print_vnd(out, "fund pays", s->fund_pays);
+    print_vnd(out, "patient pays", s->patient_pays);
+    fprintf(out, "  %-32s %10s %20s\n", "rule", "hits", "withheld VND");
+    for (size_t i = 0; i < s->nrules; i++)
+        fprintf(out, "  %-32s %10llu %20lld\n", s->rules[i].rule, (unsigned long long)s->rules[i].hits,
+                (long long)s->rules[i].amount);
+    fprintf(out, "verify: read+verify %.2f s, cross-claim %.2f s, write %.2f s\n", s->seconds_read, s->seconds_cross,
+            s->seconds_write);
+}
+
+/* ---- the engine ---------------------------------------------------------------------------- */
+
+static void format_now(char *buf, size_t size)
+{
+    time_t t = time(NULL);
+    struct tm tm;
+    localtime_r(&t, &tm);
+    char zone[8];
+    strftime(buf, size, "%Y-%m-%dT%H:%M:%S", &tm);
+    strftime(zone, sizeof zone, "%z", &tm);          /* +0700 -> +07:00 */
+    size_t n = strlen(buf);
+    snprintf(buf + n, size - n, "%.3s:%.2s", zone, zone + 3);
+}
+
+gd_status gd_engine_open(gd_engine *e, gd_store *store, const char *data_dir, const char *decided_at, gd_err *err)
+{
+    memset(e, 0, sizeof *e);
+    char path[4096];
+    if (decided_at) snprintf(e->decided_at, sizeof e->decided_at, "%s", decided_at);
+    else format_now(e->decided_at, sizeof e->decided_at);
+    snprintf(path, sizeof path, "%s/law", data_dir);
+    gd_status st = gd_law_load(&e->law, path, err);
+    snprintf(path, sizeof path, "%s/rules/rules.csv", data_dir);
+    if (st == GD_OK) st = gd_rulebook_load(&e->book, path, err);
+    if (st == GD_OK) st = gd_registry_load(store, &e->reg, err);
+    gd_verifier_opts vo = {.decided_at = e->decided_at};
+    if (st == GD_OK) st = gd_verifier_new(&e->v, e->reg, e->law, &e->book, &vo, err);
+    if (st != GD_OK) gd_engine_close(e);
+    return st;
+}
+
+void gd_engine_close(gd_engine *e)
+{
+    gd_verifier_free(e->v);
+    if (e->reg) gd_registry_release(e->reg);
+    if (e->book.rules) gd_rulebook_free(&e->book);
+    if (e->law) gd_law_free(e->law);
+    memset(e, 0, sizeof *e);
+}
