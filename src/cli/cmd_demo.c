@@ -14,6 +14,8 @@
 #include "cli/cli.h"
 #include "registry/registry.h"
 #include "synth/synth.h"
+#include "verify/batch.h"
+#include "verify/eval.h"
 
 typedef struct demo_opts {
     const char *db;
@@ -194,6 +196,33 @@ static gd_date period_middle(const gd_synth_opts *o)
     return from + (to - from) / 2;
 }
 
+/* Verifies the demo claims into DIR/decisions.jsonl and the store, then
+ * scores the decisions against the injected errors of DIR/truth.csv. */
+static gd_status run_verify(const demo_opts *o, gd_store *store, gd_err *err)
+{
+    char claims[4096], out[4096], truth[4096];
+    snprintf(claims, sizeof claims, "%s/claims", o->dir);
+    snprintf(out, sizeof out, "%s/decisions.jsonl", o->dir);
+    snprintf(truth, sizeof truth, "%s/truth.csv", o->dir);
+    gd_engine e;
+    gd_status st = gd_engine_open(&e, store, o->synth.data_dir, NULL, err);
+    if (st != GD_OK) return st;
+    const char *paths[] = {claims};
+    gd_batch_opts bo = {.out_path = out, .store = store};
+    gd_batch_summary sum;
+    printf("\nverify: %s -> %s\n", claims, out);
+    st = gd_verify_batch(e.v, paths, 1, &bo, &sum, err);
+    gd_engine_close(&e);
+    if (st != GD_OK) return st;
+    gd_batch_summary_print(&sum, stdout);
+    gd_eval_report rep;
+    if (gd_eval_run(truth, out, NULL, &rep, err) != GD_OK) return GD_OK;
+    printf("\nevaluation against %s (injected errors):\n", truth);
+    gd_eval_report_print(&rep, stdout);
+    gd_eval_report_free(&rep);
+    return GD_OK;
+}
+
 static int fail(const char *step, gd_status st, const gd_err *err)
 {
     char msg[1024];
@@ -226,12 +255,14 @@ int cmd_demo(int argc, char **argv)
     st = run_import(&o, store, &err);
     gd_registry *reg = NULL;
     if (st == GD_OK) st = gd_registry_load(store, &reg, &err);
-    gd_store_close(store);
-    if (st != GD_OK) return fail("import", st, &err);
+    if (st != GD_OK) { gd_store_close(store); return fail("import", st, &err); }
     print_counts(reg);
     st = print_coverage(reg, period_middle(&o.synth), &err);
     gd_registry_release(reg);
-    if (st != GD_OK) return fail("coverage", st, &err);
+    if (st != GD_OK) { gd_store_close(store); return fail("coverage", st, &err); }
+    st = run_verify(&o, store, &err);
+    gd_store_close(store);
+    if (st != GD_OK) return fail("verify", st, &err);
     printf("\ndone in %.1f s: database %s, files in %s/\n", seconds_since(&t0), o.db, o.dir);
     return 0;
 }

@@ -2,11 +2,9 @@
  * cmd_verify.c — `giamdinh verify`: argument parsing and printing around
  * gd_verify_batch() (src/verify/batch.h).
  */
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "cli/cli.h"
 #include "verify/batch.h"
@@ -42,26 +40,6 @@ static bool add_path(verify_args *a, const char *p)
     return (a->paths[a->npaths++] = strdup(p)) != NULL;
 }
 
-/* A directory contributes its regular files (not hidden, not *.tmp). */
-static bool expand(verify_args *a, const char *arg)
-{
-    struct stat st;
-    if (stat(arg, &st) != 0 || !S_ISDIR(st.st_mode)) return add_path(a, arg);
-    DIR *d = opendir(arg);
-    if (!d) return add_path(a, arg);
-    struct dirent *e;
-    bool ok = true;
-    char path[4096];
-    while (ok && (e = readdir(d))) {
-        size_t n = strlen(e->d_name);
-        if (e->d_name[0] == '.' || (n > 4 && strcmp(e->d_name + n - 4, ".tmp") == 0)) continue;
-        snprintf(path, sizeof path, "%s/%s", arg, e->d_name);
-        if (stat(path, &st) == 0 && S_ISREG(st.st_mode)) ok = add_path(a, path);
-    }
-    closedir(d);
-    return ok;
-}
-
 static int parse(int argc, char **argv, verify_args *a)
 {
     int i = 1;
@@ -83,7 +61,7 @@ static int parse(int argc, char **argv, verify_args *a)
         return 2;
     }
     for (; i < argc; i++)
-        if (!expand(a, argv[i])) { fprintf(stderr, "giamdinh verify: out of memory\n"); return 3; }
+        if (!add_path(a, argv[i])) { fprintf(stderr, "giamdinh verify: out of memory\n"); return 3; }
     return 0;
 }
 

@@ -11,11 +11,13 @@
  */
 #include "verify/batch.h"
 
+#include <dirent.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "base/hash.h"
@@ -493,6 +495,49 @@ static gd_status write_all(const decided *dc, const gd_batch_opts *o, gd_batch_s
 
 static int path_cmp(const void *a, const void *b) { return strcmp(*(const char *const *)a, *(const char *const *)b); }
 
+typedef struct path_list {
+    char **v;
+    size_t n, cap;
+} path_list;
+
+static bool path_add(path_list *l, const char *p)
+{
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 64;
+        char **grown = realloc(l->v, cap * sizeof *grown);
+        if (!grown) return false;
+        l->v = grown;
+        l->cap = cap;
+    }
+    return (l->v[l->n++] = strdup(p)) != NULL;
+}
+
+/* A directory stands for the regular files directly in it (not hidden, not *.tmp). */
+static bool path_expand(path_list *l, const char *arg)
+{
+    struct stat st;
+    if (stat(arg, &st) != 0 || !S_ISDIR(st.st_mode)) return path_add(l, arg);
+    DIR *d = opendir(arg);
+    if (!d) return path_add(l, arg);
+    struct dirent *e;
+    bool ok = true;
+    char path[4096];
+    while (ok && (e = readdir(d))) {
+        size_t n = strlen(e->d_name);
+        if (e->d_name[0] == '.' || (n > 4 && strcmp(e->d_name + n - 4, ".tmp") == 0)) continue;
+        snprintf(path, sizeof path, "%s/%s", arg, e->d_name);
+        if (stat(path, &st) == 0 && S_ISREG(st.st_mode)) ok = path_add(l, path);
+    }
+    closedir(d);
+    return ok;
+}
+
+static void path_list_free(path_list *l)
+{
+    for (size_t i = 0; i < l->n; i++) free(l->v[i]);
+    free(l->v);
+}
+
 static gd_status load_history(gd_store *store, history *h, gd_err *err)
 {
     memset(h, 0, sizeof *h);
@@ -561,24 +606,28 @@ gd_status gd_verify_batch(const gd_verifier *v, const char *const *paths, size_t
                           gd_batch_summary *sum, gd_err *err)
 {
     memset(sum, 0, sizeof *sum);
-    batch b = {.v = v, .opts = opts, .nfiles = npaths};
-    const char **sorted = malloc((npaths ? npaths : 1) * sizeof *sorted);
-    b.files = calloc(npaths ? npaths : 1, sizeof *b.files);
-    if (!sorted || !b.files) { free(sorted); free(b.files); return gd_err_set(err, GD_ENOMEM, NULL, 0, NULL, "out of memory"); }
-    memcpy(sorted, paths, npaths * sizeof *sorted);
-    qsort(sorted, npaths, sizeof *sorted, path_cmp);
-    for (size_t i = 0; i < npaths; i++) b.files[i].path = sorted[i];
+    path_list files = {0};
+    for (size_t i = 0; i < npaths; i++)
+        if (!path_expand(&files, paths[i])) {
+            path_list_free(&files);
+            return gd_err_set(err, GD_ENOMEM, NULL, 0, NULL, "out of memory");
+        }
+    qsort(files.v, files.n, sizeof *files.v, path_cmp);
+    batch b = {.v = v, .opts = opts, .nfiles = files.n};
+    b.files = calloc(files.n ? files.n : 1, sizeof *b.files);
+    if (!b.files) { path_list_free(&files); return gd_err_set(err, GD_ENOMEM, NULL, 0, NULL, "out of memory"); }
+    for (size_t i = 0; i < files.n; i++) b.files[i].path = files.v[i];
     atomic_init(&b.next_file, 0);
     pthread_mutex_init(&b.report_lock, NULL);
-    sum->files = npaths;
+    sum->files = files.n;
     gd_status st = run(&b, sum, err);
-    for (size_t i = 0; i < npaths; i++) {
+    for (size_t i = 0; i < files.n; i++) {
         free(b.files[i].items);
         gd_arena_free(&b.files[i].arena);
     }
     pthread_mutex_destroy(&b.report_lock);
     free(b.files);
-    free(sorted);
+    path_list_free(&files);
     if (st == GD_OK && sum->malformed) st = GD_EINPUT;
     return st;
 }

@@ -62,7 +62,8 @@ typedef struct gd_engine {
 gd_status gd_engine_open(gd_engine *e, gd_store *store, const char *data_dir, const char *decided_at, gd_err *err);
 void gd_engine_close(gd_engine *e);
 
-/* Returns GD_OK; GD_EINPUT when some claims or files were malformed (the
+/* paths: files, or directories standing for the regular files in them.
+ * Returns GD_OK; GD_EINPUT when some claims or files were malformed (the
  * rest decided); GD_EIO / GD_ENOMEM on failure (no output file). */
 gd_status gd_verify_batch(const gd_verifier *v, const char *const *paths, size_t npaths, const gd_batch_opts *opts,
                           gd_batch_summary *sum, gd_err *err);

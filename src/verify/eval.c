@@ -438,7 +438,7 @@ static gd_status decision_keep(ev_state *s, const ev_line *ln, json_object *o, s
     ev_claim *c = &s->claims[id];
     if (c->revision == revision)
         return gd_err_set(ln->e, GD_EINPUT, ln->path, ln->no, "revision",
-                          "claim %s/%s has revision %d twice; the first is kept", facility, key, c->revision);
+                          "claim %s:%s has revision %d twice; the first is kept", facility, key, c->revision);
     s->rep->decisions_read++;
     if (c->revision == 0) s->rep->decision_claims++;
     else s->rep->superseded++;

@@ -73,11 +73,13 @@ typedef struct gd_eval_opts {
     void *ctx;
 } gd_eval_opts;
 
-/* Evaluates decisions_path against truth_path.  Returns GD_OK, or GD_EINPUT
- * when some records were bad (reported through opts, skipped; the report is
- * complete).  Any other status (GD_EIO: a file cannot be read; GD_EINPUT
- * with out->evaluated false: truth.csv lacks a column; GD_ENOMEM) leaves no
- * report and fills err.  opts may be NULL. */
+/* Evaluates decisions_path ("-" = stdin) against truth_path.
+ * out->evaluated true: the report is complete; the status is GD_OK, or
+ *   GD_EINPUT when some rows/lines were bad (each passed to opts->on_error,
+ *   skipped and counted in truth_errors / decision_errors).
+ * out->evaluated false: nothing to report, err says why — GD_EIO a file
+ *   cannot be read, GD_EINPUT truth.csv lacks a column, GD_ENOMEM.
+ * opts may be NULL (bad records are then only counted). */
 gd_status gd_eval_run(const char *truth_path, const char *decisions_path, const gd_eval_opts *opts,
                       gd_eval_report *out, gd_err *err);
 

@@ -271,7 +271,7 @@ static void malformed_lines_are_reported_with_file_and_line_and_skipped(void **s
              "%2$s:3: not a JSON object\n"
              "%2$s:5:flags[0].stt: not an integer\n"
              "%2$s:6:claim_key: missing or not a non-empty string\n"
-             "%2$s:7:revision: claim 01001/HS01 has revision 1 twice; the first is kept\n"
+             "%2$s:7:revision: claim 01001:HS01 has revision 1 twice; the first is kept\n"
              "%2$s:8: invalid JSON: unexpected character\n"
              "%2$s:9:flags[0].stt: a flag with a table needs an stt\n",
              w->truth, w->decisions);
