@@ -3,7 +3,7 @@
  * table of c63i10.csv by default): known codes, principal diagnosis
  * acceptable as principal (ACCPDX), valid for the patient's sex and age
  * (SEX, AGEMIN, AGEMAX, AGEDMIN) on the admission date, and at most 12
- * secondary diagnoses.  The registry's sex and birth date win over the
+ * secondary diagnoses; and the ICD-9-CM procedure codes of MA_PTTT_QT.  The registry's sex and birth date win over the
  * claim's when the holder is known.
  */
 #include "verify/verify_int.h"
@@ -74,8 +74,20 @@ static bool check_code(vf_claim *w, const char *code, bool principal, bool confl
     return true;
 }
 
+static void check_procedures(vf_claim *w)
+{
+    const gd_strset *known = w->v->procedures;
+    for (size_t k = 0; known && k < w->c->nprocedures; k++) {
+        const char *code = w->c->procedures[k];
+        if (!*code || gd_strset_find(known, code) >= 0) continue;
+        vf_flag(w, R_PROCEDURE_CODE_UNKNOWN, 0, 0, "procedure %s is not in the ICD-9-CM table", code);
+        return;
+    }
+}
+
 void vf_check_diagnoses(vf_claim *w)
 {
+    check_procedures(w);
     const gd_claim *c = w->c;
     bool seen = false;
     if (*c->principal_dx) seen = check_code(w, c->principal_dx, true, seen);

@@ -20,6 +20,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/csv.h"
 #include "base/hash.h"
 #include "intake/intake.h"
 #include "verify/verify_int.h"
@@ -672,6 +673,24 @@ static void format_now(char *buf, size_t size)
     snprintf(buf + n, size - n, "%.3s:%.2s", zone, zone + 3);
 }
 
+/* The CODE column of the ICD-9-CM procedure table. */
+static gd_status load_procedures(gd_strset *set, const char *path, gd_err *err)
+{
+    static const char *const names[] = {"CODE", NULL};
+    gd_csv *r;
+    int idx;
+    gd_status st = gd_strset_init(set, 8192);
+    if (st != GD_OK) return gd_err_set(err, st, path, 0, NULL, "out of memory");
+    if ((st = gd_csv_open(&r, path, err)) != GD_OK) return st;
+    st = gd_csv_read_header(r, names, 1, &idx, names, err);
+    int rc = 0;
+    while (st == GD_OK && (rc = gd_csv_next(r, err)) > 0)
+        if (gd_strset_add(set, gd_csv_field(r, (size_t)idx)) < 0) st = gd_err_set(err, GD_ENOMEM, path, 0, NULL, "out of memory");
+    if (rc < 0 && st == GD_OK) st = GD_EINPUT;
+    gd_csv_close(r);
+    return st;
+}
+
 gd_status gd_engine_open(gd_engine *e, gd_store *store, const char *data_dir, const char *decided_at, gd_err *err)
 {
     memset(e, 0, sizeof *e);
@@ -683,7 +702,9 @@ gd_status gd_engine_open(gd_engine *e, gd_store *store, const char *data_dir, co
     snprintf(path, sizeof path, "%s/rules/rules.csv", data_dir);
     if (st == GD_OK) st = gd_rulebook_load(&e->book, path, err);
     if (st == GD_OK) st = gd_registry_load(store, &e->reg, err);
-    gd_verifier_opts vo = {.decided_at = e->decided_at};
+    snprintf(path, sizeof path, "%s/reference/thai-drg-6.3/c63proc.csv", data_dir);
+    if (st == GD_OK) st = load_procedures(&e->procedures, path, err);
+    gd_verifier_opts vo = {.decided_at = e->decided_at, .procedures = &e->procedures};
     if (st == GD_OK) st = gd_verifier_new(&e->v, e->reg, e->law, &e->book, &vo, err);
     if (st != GD_OK) gd_engine_close(e);
     return st;
@@ -691,6 +712,7 @@ gd_status gd_engine_open(gd_engine *e, gd_store *store, const char *data_dir, co
 
 void gd_engine_close(gd_engine *e)
 {
+    gd_strset_free(&e->procedures);
     gd_verifier_free(e->v);
     if (e->reg) gd_registry_release(e->reg);
     if (e->book.rules) gd_rulebook_free(&e->book);

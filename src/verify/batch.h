@@ -56,6 +56,7 @@ typedef struct gd_engine {
     gd_rulebook book;
     gd_registry *reg;
     gd_verifier *v;
+    gd_strset procedures;        /* ICD-9-CM codes of data_dir/reference/thai-drg-6.3/c63proc.csv */
     char decided_at[40];
 } gd_engine;
 

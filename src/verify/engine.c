@@ -60,6 +60,7 @@ gd_status gd_verifier_new(gd_verifier **out, gd_registry *reg, const gd_law *law
     v->reg = gd_registry_retain(reg);
     v->law = law;
     v->book = rules;
+    v->procedures = opts ? opts->procedures : NULL;
     size_t n;
     v->prac_base = gd_registry_records(reg, GD_REC_PRACTITIONER, &n);
     snprintf(v->decided_at, sizeof v->decided_at, "%s", opts && opts->decided_at ? opts->decided_at : "");

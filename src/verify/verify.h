@@ -41,6 +41,7 @@
 
 #include "base/arena.h"
 #include "base/err.h"
+#include "base/strset.h"
 #include "intake/claim.h"
 #include "law/law.h"
 #include "registry/registry.h"
@@ -52,6 +53,7 @@ typedef struct gd_verifier gd_verifier;
 typedef struct gd_verifier_opts {
     const char *decided_at;      /* ISO 8601 time written in every record (required) */
     const char *version_catalog; /* "" = the registry version */
+    const gd_strset *procedures; /* ICD-9-CM procedure codes (no dots); NULL = not checked; borrowed */
 } gd_verifier_opts;
 
 /* Fails (GD_EINPUT) when the rulebook lacks a rule the engine implements

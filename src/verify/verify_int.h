@@ -17,7 +17,8 @@
     X(PRICE_ABOVE_BID) X(PRICE_ABOVE_CAP) X(BID_REF_MISMATCH) X(NO_WINNING_BID) X(COVERED_RATIO_WRONG)      \
     X(ABOVE_FACILITY_LEVEL) X(DRUG_INDICATION_MISMATCH) X(QUANTITY_ABOVE_DAILY_MAX) X(UNBUNDLING)           \
     X(LINE_AMOUNT_MISMATCH) X(CLAIM_TOTAL_MISMATCH) X(CEILING_BELOW_FUND) X(DX_CODE_UNKNOWN)                \
-    X(DX_NOT_PRINCIPAL) X(DX_SEX_AGE_CONFLICT) X(TOO_MANY_SECONDARY_DX) X(STAY_DATES_INCONSISTENT)          \
+    X(DX_NOT_PRINCIPAL) X(DX_SEX_AGE_CONFLICT) X(TOO_MANY_SECONDARY_DX) X(PROCEDURE_CODE_UNKNOWN)          \
+    X(STAY_DATES_INCONSISTENT)          \
     X(ORDER_OUTSIDE_STAY) X(RESULT_OUTSIDE_STAY) X(BED_DAYS_ABOVE_STAY) X(OUTPATIENT_BED_DAY)               \
     X(DUPLICATE_CLAIM) X(OVERLAPPING_STAY) X(SAME_DAY_DUPLICATE_VISIT) X(EARLY_REFILL)                      \
     X(CROSS_FACILITY_SAME_INGREDIENT) X(NO_EVIDENCE) X(DRUG_NO_ORDER_TIME) X(INPATIENT_NO_PROGRESS_NOTES)   \
@@ -42,6 +43,7 @@ struct gd_verifier {
     const gd_rulebook *book;
     rule_rows rules[R_COUNT];
     const gd_practitioner *prac_base;   /* registry practitioners, for indexes */
+    const gd_strset *procedures;        /* ICD-9-CM codes without dots, NULL = not checked */
     char decided_at[40];
     char version_engine[16], version_rules[16], version_catalog[32];
 };
