@@ -1,6 +1,7 @@
 /*
  * cmd_demo.c — `giamdinh demo`: a synthetic country end to end on the
- * embedded store: synth → import → registry snapshot → summary.
+ * embedded store: synth → import → registry snapshot → coverage → verify
+ * (decisions to DIR/decisions.jsonl and the store) → evaluation against truth.csv.
  *
  * The demo owns its output: it regenerates DIR and recreates the database
  * file on every run, so it always shows the same figures for a seed.
@@ -29,7 +30,8 @@ static void demo_usage(FILE *out)
             "usage: giamdinh demo [--db FILE] [--dir DIR] [--people N] [--claims N] [--seed S]\n"
             "                     [--fraud-rate R] [--data DIR]\n"
             "Generates a synthetic country into DIR (default demo-data), imports it into FILE\n"
-            "(default demo.db; both are recreated), and prints counts and coverage statistics.\n"
+            "(default demo.db; both are recreated), prints counts and coverage statistics, verifies\n"
+            "every claim and scores the decisions against the injected errors.\n"
             "Defaults: 100000 people, 20000 claims, seed 1, fraud rate 0.05.\n");
 }
 
