@@ -15,6 +15,7 @@
 #include "base/money.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static gd_date line_day(const vf_claim *w, const gd_claim_line *s)
@@ -239,19 +240,16 @@ static bool registered_at(const vf_claim *w, const char *licence, gd_time at)
     return false;
 }
 
-/* One flag per practitioner and rule in a claim: the first line shows it. */
-static bool seen_before(const vf_claim *w, size_t i, const char *licence)
-{
-    for (size_t k = 0; k < i; k++)
-        if (strcmp(w->lines[k].src->practitioner, licence) == 0) return true;
-    return false;
-}
-
-static void check_practitioner(vf_claim *w, size_t i)
+/* One flag per practitioner and rule in a claim: the first line shows it
+ * (seen: the licences already checked). */
+static void check_practitioner(vf_claim *w, size_t i, vf_map *seen)
 {
     const gd_claim_line *s = w->lines[i].src;
     const char *lic = s->practitioner;
-    if (!*lic || seen_before(w, i, lic)) return;
+    if (!*lic) return;
+    int64_t *slot = vf_map_slot(seen, lic);
+    if (!slot || *slot) return;
+    *slot = 1;
     const gd_practitioner *p = gd_registry_find_practitioner(w->v->reg, lic);
     if (!p) {
         vf_line_limit(w, i, R_PRACTITIONER_UNLICENSED, -1, "MA_BAC_SI %s has no registered licence", lic);
@@ -277,14 +275,17 @@ static bool is_group(const vf_line *l, const char *group)
 static void check_daily_max(vf_claim *w)
 {
     int days = w->stay_days > 1 ? w->stay_days : 1;
+    vf_map used;                                     /* service → quantity of the earlier lines */
+    if (!vf_map_init(&used, w->arena, w->nlines, false)) { w->status = GD_ENOMEM; return; }
     for (size_t i = 0; i < w->nlines; i++) {
         vf_line *l = &w->lines[i];
         if (!l->item || l->kind != GD_LINE_SERVICE || is_group(l, "bed") || l->allowed == 0) continue;
         const gd_service *sv = l->item;
         if (sv->max_per_day <= 0) continue;
-        int64_t before = 0, max = (int64_t)sv->max_per_day * days * 1000;
-        for (size_t k = 0; k < i; k++)
-            if (w->lines[k].item == sv && w->lines[k].allowed != 0) before += w->lines[k].qty;
+        int64_t *sum = vf_map_slot(&used, sv);
+        if (!sum) continue;
+        int64_t before = *sum, max = (int64_t)sv->max_per_day * days * 1000;
+        *sum += l->qty;
         if (before + l->qty <= max) continue;
         int64_t keep = max - before > 0 ? max - before : 0;
         if (vf_line_limit(w, i, R_QUANTITY_ABOVE_DAILY_MAX, vf_covered(keep, l->price, l->ratio_dv, l->ratio_bh),
@@ -317,19 +318,59 @@ static void check_bed_days(vf_claim *w)
     }
 }
 
+/* Service lines by national code: first[code] is 1 + the first line, next[i]
+ * 1 + the next line of the same code (0 ends). */
+typedef struct code_chains {
+    vf_map first;
+    uint32_t *next;
+} code_chains;
+
+static bool chain_services(vf_claim *w, code_chains *ch)
+{
+    ch->next = gd_arena_alloc(w->arena, (w->nlines ? w->nlines : 1) * sizeof *ch->next);
+    if (!ch->next || !vf_map_init(&ch->first, w->arena, w->nlines, true)) return false;
+    for (size_t i = w->nlines; i-- > 0;) {
+        const vf_line *l = &w->lines[i];
+        ch->next[i] = 0;
+        if (l->kind != GD_LINE_SERVICE || !l->item) continue;
+        int64_t *head = vf_map_slot(&ch->first, l->code);
+        if (!head) return false;
+        ch->next[i] = (uint32_t)*head;
+        *head = (int64_t)i + 1;
+    }
+    return true;
+}
+
+/* The component lines of package line p. */
+static void unbundle_package(vf_claim *w, size_t p, const code_chains *ch)
+{
+    const vf_line *pk = &w->lines[p];
+    for (const char *c = ((const gd_service *)pk->item)->components; *c;) {
+        size_t n = strcspn(c, ";");
+        char code[GD_CODE_MAX];
+        if (n > 0 && n < sizeof code) {
+            memcpy(code, c, n);
+            code[n] = 0;
+            for (uint32_t k = (uint32_t)vf_map_get(&ch->first, code, 0); k; k = ch->next[k - 1])
+                if (k - 1 != p)
+                    vf_line_limit(w, k - 1, R_UNBUNDLING, 0, "service %s is part of package %s billed on line %d",
+                                  code, pk->code, pk->src->stt);
+        }
+        c += n;
+        if (*c) c++;
+    }
+}
+
 static void check_unbundling(vf_claim *w)
 {
+    code_chains ch;
+    bool chained = false;
     for (size_t p = 0; p < w->nlines; p++) {
         const vf_line *pk = &w->lines[p];
         if (!pk->item || pk->kind != GD_LINE_SERVICE || pk->allowed == 0) continue;
-        const char *parts = ((const gd_service *)pk->item)->components;
-        if (!*parts) continue;
-        for (size_t i = 0; i < w->nlines; i++) {
-            const vf_line *l = &w->lines[i];
-            if (i == p || l->kind != GD_LINE_SERVICE || !l->item || !in_list(l->code, parts)) continue;
-            vf_line_limit(w, i, R_UNBUNDLING, 0, "service %s is part of package %s billed on line %d", l->code,
-                          pk->code, pk->src->stt);
-        }
+        if (!*((const gd_service *)pk->item)->components) continue;
+        if (!chained && !(chained = chain_services(w, &ch))) { w->status = GD_ENOMEM; return; }
+        unbundle_package(w, p, &ch);
     }
 }
 
@@ -341,40 +382,54 @@ static const char *result_code(const vf_claim *w, const gd_claim_result *r)
     return n ? n : r->service;
 }
 
-/* Distinct result times of a service in XML4. */
-static size_t results_of(const vf_claim *w, const char *code, const char **codes)
+typedef struct result_ref { const char *code; gd_time at; } result_ref;
+
+static int result_cmp(const void *a, const void *b)
 {
-    size_t n = 0;
-    for (size_t r = 0; r < w->c->nresults; r++) {
-        if (strcmp(codes[r], code) != 0) continue;
-        bool dup = false;
-        for (size_t q = 0; q < r && !dup; q++)
-            dup = strcmp(codes[q], code) == 0 && w->c->results[q].result_at == w->c->results[r].result_at;
-        n += !dup;
-    }
-    return n;
+    const result_ref *x = a, *y = b;
+    int c = strcmp(x->code, y->code);
+    return c ? c : x->at < y->at ? -1 : x->at > y->at;
 }
 
+/* Distinct result times per service code of XML4, into counts (code → n). */
+static bool count_results(vf_claim *w, vf_map *counts)
+{
+    size_t n = w->c->nresults;
+    result_ref *r = gd_arena_alloc(w->arena, (n ? n : 1) * sizeof *r);
+    if (!r || !vf_map_init(counts, w->arena, n, true)) return false;
+    for (size_t i = 0; i < n; i++) r[i] = (result_ref){result_code(w, &w->c->results[i]), w->c->results[i].result_at};
+    qsort(r, n, sizeof *r, result_cmp);
+    for (size_t i = 0; i < n; i++) {
+        if (i && result_cmp(&r[i - 1], &r[i]) == 0) continue;
+        int64_t *slot = vf_map_slot(counts, r[i].code);
+        if (slot) (*slot)++;
+    }
+    return true;
+}
+
+/* The k-th line of a paraclinical service needs at least k distinct results. */
 static void check_evidence(vf_claim *w)
 {
-    const char **codes = gd_arena_alloc(w->arena, (w->c->nresults ? w->c->nresults : 1) * sizeof *codes);
-    if (!codes) { w->status = GD_ENOMEM; return; }
-    for (size_t r = 0; r < w->c->nresults; r++) codes[r] = result_code(w, &w->c->results[r]);
+    vf_map counts, rank;
+    if (!count_results(w, &counts) || !vf_map_init(&rank, w->arena, w->nlines, false)) { w->status = GD_ENOMEM; return; }
     for (size_t i = 0; i < w->nlines; i++) {
         const vf_line *l = &w->lines[i];
         if (!l->item || l->kind != GD_LINE_SERVICE || !((const gd_service *)l->item)->paraclinical) continue;
-        size_t rank = 0;
-        for (size_t k = 0; k < i; k++) rank += w->lines[k].item == l->item;
-        if (rank < results_of(w, l->code, codes)) continue;
+        int64_t *seen = vf_map_slot(&rank, l->item);
+        if (!seen) continue;
+        int64_t k = (*seen)++;
+        if (k < vf_map_get(&counts, l->code, 0)) continue;
         vf_line_limit(w, i, R_NO_EVIDENCE, 0, "paraclinical service %s has no result in XML4", l->code);
     }
 }
 
 void vf_check_lines(vf_claim *w)
 {
+    vf_map seen;
+    if (!vf_map_init(&seen, w->arena, w->nlines, true)) { w->status = GD_ENOMEM; return; }
     for (size_t i = 0; i < w->nlines; i++) {
         check_times(w, i);
-        check_practitioner(w, i);
+        check_practitioner(w, i, &seen);
         if (!check_catalog(w, i)) continue;
         check_level(w, i);
         check_indication(w, i);

@@ -12,6 +12,11 @@
  *   SAME_DAY_DUPLICATE_VISIT outpatient visits at two facilities on a day;
  *   EARLY_REFILL, CROSS_FACILITY_SAME_INGREDIENT  (pharmacy.c).
  * Claims decided in earlier runs (history) count as earlier than all.
+ * Each claim is compared with the LOOKBACK claims before it (and the
+ * HISTORY_LOOKBACK latest stored ones), plus the earlier stay that ends
+ * last, so a person with thousands of claims costs linear time: stays far
+ * apart cannot overlap, and duplicates are next to each other in canonical
+ * order.
  *
  * Over the whole batch (sorted arrays, one thread):
  *   DOCTOR_DOUBLE_BOOKED     one practitioner ordering at two facilities in
@@ -30,6 +35,9 @@
 #include <string.h>
 
 #include "base/keysort.h"
+
+#define LOOKBACK 64
+#define HISTORY_LOOKBACK 256
 
 /* ---- hits ------------------------------------------------------------------------------ */
 
@@ -51,6 +59,7 @@ bool cx_hit(gd_cross_hits *h, uint32_t claim, gd_rule_id rule, int table, int st
     gd_cross_hit *x = &h->v[h->n++];
     x->claim = claim;
     x->rule = gd_rule_names[rule];
+    x->rule_rank = (uint16_t)rule;
     x->table = (uint16_t)table;
     x->stt = stt;
     va_list ap;
@@ -76,8 +85,7 @@ static int hit_cmp(const void *a, const void *b)
 {
     const gd_cross_hit *x = a, *y = b;
     if (x->claim != y->claim) return x->claim < y->claim ? -1 : 1;
-    gd_rule_id rx = vf_rule_by_name(x->rule), ry = vf_rule_by_name(y->rule);
-    if (rx != ry) return rx < ry ? -1 : 1;
+    if (x->rule_rank != y->rule_rank) return x->rule_rank < y->rule_rank ? -1 : 1;
     if (x->table != y->table) return x->table < y->table ? -1 : 1;
     if (x->stt != y->stt) return x->stt < y->stt ? -1 : 1;
     return strcmp(x->message, y->message);
@@ -172,10 +180,17 @@ static void check_person(cx_person *p, size_t from, size_t to)
     const cx_batch *b = p->batch;
     size_t hlo, hhi;
     history_range(b, b->facts[b->order[from]].person, &hlo, &hhi);
+    if (hhi - hlo > HISTORY_LOOKBACK) hlo = hhi - HISTORY_LOOKBACK;
+    size_t longest = SIZE_MAX;                  /* the earlier inpatient stay that ends last */
     for (size_t j = from; j < to; j++) {
         uint32_t cj = b->order[j];
         cx_stay now = stay_of_facts(&b->facts[cj]);
         bool dup = false, overlap = false, same_day = false;
+        size_t window = j - from > LOOKBACK ? j - LOOKBACK : from;
+        if (longest != SIZE_MAX && longest < window) {
+            cx_stay e = stay_of_facts(&b->facts[b->order[longest]]);
+            pair_check(p, &e, &now, cj, &dup, &overlap);
+        }
         for (size_t k = hlo; k < hhi; k++) {
             if (strcmp(b->history[k].facility, now.facility) == 0 && strcmp(b->history[k].claim_key, now.claim_key) == 0)
                 continue;                       /* an earlier revision of this very claim */
@@ -183,12 +198,14 @@ static void check_person(cx_person *p, size_t from, size_t to)
             pair_check(p, &e, &now, cj, &dup, &overlap);
             same_day_check(p, &e, &now, cj, &same_day);
         }
-        for (size_t i = from; i < j; i++) {
+        for (size_t i = window; i < j; i++) {
             cx_stay e = stay_of_facts(&b->facts[b->order[i]]);
             pair_check(p, &e, &now, cj, &dup, &overlap);
             same_day_check(p, &e, &now, cj, &same_day);
         }
-        if (!dup) cx_pharmacy_claim(p, from, j);
+        if (!dup) cx_pharmacy_claim(p, window, j);
+        if (!dup && now.inpatient && (longest == SIZE_MAX || now.discharged > b->facts[b->order[longest]].discharged))
+            longest = j;
     }
 }
 

@@ -185,9 +185,12 @@ bool vf_line_limit(vf_claim *w, size_t i, gd_rule_id id, int64_t allowed, const 
     if (allowed < 0 && d->severity != GD_SEV_REVIEW) allowed = 0;
     va_list ap;
     va_start(ap, fmt);
-    add_flag(w, id, l->src->table, l->src->stt, allowed, fmt, ap);
+    gd_flag *f = add_flag(w, id, l->src->table, l->src->stt, allowed, fmt, ap);
     va_end(ap);
-    if (allowed >= 0 && allowed < l->allowed) l->allowed = allowed;
+    if (!f || allowed < 0) return false;
+    int32_t k = (int32_t)(f - w->flags);
+    if (l->best_flag < 0 || allowed < w->limits[l->best_flag]) l->best_flag = k;
+    if (allowed < l->allowed) l->allowed = allowed;
     return d->severity != GD_SEV_REVIEW;
 }
 
@@ -231,17 +234,11 @@ static void lines_reprice(vf_claim *w)
     }
 }
 
-/* Which flag of a line carries its withheld amount: the one that allows least. */
+/* The flag of a line that allows least carries its withheld amount. */
 static void line_flag_amounts(vf_claim *w, size_t i, int64_t withheld)
 {
     const vf_line *l = &w->lines[i];
-    size_t best = SIZE_MAX;
-    for (size_t k = 0; k < w->nflags; k++) {
-        const gd_flag *f = &w->flags[k];
-        if (f->table != l->src->table || f->stt != l->src->stt || w->limits[k] < 0) continue;
-        if (best == SIZE_MAX || w->limits[k] < w->limits[best]) best = k;
-    }
-    if (best != SIZE_MAX) w->flags[best].amount = withheld;
+    if (l->best_flag >= 0) w->flags[l->best_flag].amount = withheld;
 }
 
 static int64_t claimed_fund(const vf_line *l)
@@ -410,6 +407,7 @@ static gd_status prepare(vf_claim *w)
         vf_line *l = &w->lines[i];
         memset(l, 0, sizeof *l);
         l->src = &c->lines[i];
+        l->best_flag = -1;
         l->kind = c->lines[i].kind;
         l->code = c->lines[i].code;
         line_declared(l);

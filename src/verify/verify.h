@@ -116,6 +116,7 @@ const gd_registry *gd_verifier_registry(const gd_verifier *v);
 typedef struct gd_cross_hit {
     uint32_t claim;
     const char *rule;
+    uint16_t rule_rank;          /* the rule's place in the catalog (sorting) */
     uint16_t table;
     int32_t stt;
     char message[160];

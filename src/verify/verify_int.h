@@ -66,6 +66,7 @@ typedef struct vf_line {
     int64_t allowed;             /* covered amount the rules allow */
     int64_t qty, price, ratio_dv, ratio_bh;  /* what the allowed amount is computed from */
     bool repriced;               /* qty/price/ratios changed: recompute allowed */
+    int32_t best_flag;           /* the withholding flag that allows least, -1 none */
     int64_t fund;                /* final fund payment */
 } vf_line;
 
@@ -106,6 +107,20 @@ void vf_check_lines(vf_claim *w);
 void vf_check_totals(vf_claim *w);
 /* Benefit level: fills w->level_bp, flags a declared level above it. */
 void vf_check_benefit(vf_claim *w);
+
+/* A hash map in the claim's arena (vf_map.c): string or pointer keys,
+ * int64 values.  Sized for n keys at init; slot() finds or adds a key
+ * (value 0 when new) and returns NULL only when more than n are added. */
+typedef struct vf_map {
+    const void **keys;
+    int64_t *vals;
+    size_t cap, count;
+    bool by_string;
+} vf_map;
+
+bool vf_map_init(vf_map *m, gd_arena *a, size_t n, bool by_string);
+int64_t *vf_map_slot(vf_map *m, const void *key);
+int64_t vf_map_get(const vf_map *m, const void *key, int64_t dflt);
 
 /* Covered amount of qty × price × ratios (whole VND), or -1 on overflow. */
 int64_t vf_covered(int64_t qty, int64_t price, int64_t ratio_dv, int64_t ratio_bh);
