@@ -43,17 +43,17 @@ static bool add_path(verify_args *a, const char *p)
 static int parse(int argc, char **argv, verify_args *a)
 {
     int i = 1;
-    for (; i < argc && argv[i][0] == '-'; i++) {
-        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-        if (strcmp(argv[i], "--") == 0) { i++; break; }
-        if (!v) { fprintf(stderr, "giamdinh verify: %s needs a value\n", argv[i]); return 2; }
-        if (strcmp(argv[i], "--db") == 0) a->db = v;
-        else if (strcmp(argv[i], "--out") == 0) a->out = v;
-        else if (strcmp(argv[i], "--data") == 0) a->data = v;
-        else if (strcmp(argv[i], "--decided-at") == 0) a->decided_at = v;
-        else if (strcmp(argv[i], "--threads") == 0) a->threads = atoi(v);
-        else { fprintf(stderr, "giamdinh verify: unknown option '%s'\n", argv[i]); usage(stderr); return 2; }
-        i++;
+    while (i < argc && argv[i][0] == '-') {
+        const char *opt = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+        if (strcmp(opt, "--") == 0) { i++; break; }
+        if (!v) { fprintf(stderr, "giamdinh verify: %s needs a value\n", opt); return 2; }
+        if (strcmp(opt, "--db") == 0) a->db = v;
+        else if (strcmp(opt, "--out") == 0) a->out = v;
+        else if (strcmp(opt, "--data") == 0) a->data = v;
+        else if (strcmp(opt, "--decided-at") == 0) a->decided_at = v;
+        else if (strcmp(opt, "--threads") == 0) a->threads = atoi(v);
+        else { fprintf(stderr, "giamdinh verify: unknown option '%s'\n", opt); usage(stderr); return 2; }
+        i += 2;
     }
     if (!a->db || i >= argc) {
         fprintf(stderr, "giamdinh verify: %s\n", !a->db ? "--db FILE is required" : "no claim file given");
