@@ -240,27 +240,36 @@ static bool registered_at(const vf_claim *w, const char *licence, gd_time at)
     return false;
 }
 
-/* One flag per practitioner and rule in a claim: the first line shows it
- * (seen: the licences already checked). */
+/* Every line is checked; a practitioner gets one flag per rule in a claim,
+ * on the first line that breaks it (seen: licence → bits of the rules
+ * already raised for it). */
+enum { SEEN_UNLICENSED = 1, SEEN_SCOPE = 2, SEEN_SITE = 4 };
+
 static void check_practitioner(vf_claim *w, size_t i, vf_map *seen)
 {
     const gd_claim_line *s = w->lines[i].src;
     const char *lic = s->practitioner;
     if (!*lic) return;
-    int64_t *slot = vf_map_slot(seen, lic);
-    if (!slot || *slot) return;
-    *slot = 1;
+    int64_t *bits = vf_map_slot(seen, lic);
+    if (!bits) return;
     const gd_practitioner *p = gd_registry_find_practitioner(w->v->reg, lic);
     if (!p) {
-        vf_line_limit(w, i, R_PRACTITIONER_UNLICENSED, -1, "MA_BAC_SI %s has no registered licence", lic);
+        if (!(*bits & SEEN_UNLICENSED))
+            vf_line_limit(w, i, R_PRACTITIONER_UNLICENSED, -1, "MA_BAC_SI %s has no registered licence", lic);
+        *bits |= SEEN_UNLICENSED;
         return;
     }
     const char *dept = *s->department ? s->department : w->c->department;
-    if (*p->scope && *dept && !in_list(dept, p->scope))
+    if (!(*bits & SEEN_SCOPE) && *p->scope && *dept && !in_list(dept, p->scope)) {
         vf_line_limit(w, i, R_PRACTITIONER_OUT_OF_SCOPE, -1, "%s ordered in department %s, scope %s", lic, dept, p->scope);
-    if (!registered_at(w, lic, s->ordered_at))
-        vf_line_limit(w, i, R_PRACTITIONER_NOT_AT_FACILITY, -1, "%s is not registered at facility %s at that time", lic,
-                      w->c->facility);
+        *bits |= SEEN_SCOPE;
+    }
+    if (!(*bits & SEEN_SITE) && !registered_at(w, lic, s->ordered_at)) {
+        char t[16];
+        vf_line_limit(w, i, R_PRACTITIONER_NOT_AT_FACILITY, -1, "%s is not registered at facility %s at %s", lic,
+                      w->c->facility, s->ordered_at == GD_TIME_NONE ? "any time" : gd_time_format_compact(s->ordered_at, t));
+        *bits |= SEEN_SITE;
+    }
 }
 
 /* ---- the lines together ------------------------------------------------------------ */

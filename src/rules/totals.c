@@ -2,7 +2,9 @@
  * totals.c — the arithmetic a facility declares: each line's THANH_TIEN_BV
  * and THANH_TIEN_BH against quantity × price × ratios, the ceiling T_TRANTT
  * against the fund-paid amount, and the XML1 totals against the sums of
- * the lines.  All review: the engine pays from its own computation anyway.
+ * the lines.  A covered amount above quantity × price × ratios is paid as
+ * computed (LINE_AMOUNT_MISMATCH, partial); the other differences withhold
+ * nothing and go to review.
  */
 #include "verify/verify_int.h"
 
@@ -20,12 +22,14 @@ static void check_line_amounts(vf_claim *w, size_t i, int64_t tol)
     int64_t pf = s->price_facility != GD_MONEY_NONE ? s->price_facility : s->price;
     int64_t dv = s->ratio_dv == GD_MONEY_NONE ? 100000 : s->ratio_dv, rb = s->ratio_bh == GD_MONEY_NONE ? 100000 : s->ratio_bh;
     int64_t bv = vf_covered(s->quantity, pf, 100000, 100000), bh = vf_covered(s->quantity, s->price, dv, rb);
-    if (s->amount_facility != GD_MONEY_NONE && llabs(whole(s->amount_facility) - bv) > tol)
-        vf_line_limit(w, i, R_LINE_AMOUNT_MISMATCH, -1, "THANH_TIEN_BV %lld, quantity × price gives %lld",
+    int64_t keep = w->lines[i].allowed;          /* a limit that withholds nothing */
+    if (s->amount_bh != GD_MONEY_NONE && llabs(whole(s->amount_bh) - bh) > tol)
+        vf_line_limit(w, i, R_LINE_AMOUNT_MISMATCH, whole(s->amount_bh) > bh ? bh : keep,
+                      "THANH_TIEN_BH %lld, quantity × price × ratios gives %lld", (long long)whole(s->amount_bh),
+                      (long long)bh);
+    else if (s->amount_facility != GD_MONEY_NONE && llabs(whole(s->amount_facility) - bv) > tol)
+        vf_line_limit(w, i, R_LINE_AMOUNT_MISMATCH, keep, "THANH_TIEN_BV %lld, quantity × price gives %lld",
                       (long long)whole(s->amount_facility), (long long)bv);
-    else if (s->amount_bh != GD_MONEY_NONE && llabs(whole(s->amount_bh) - bh) > tol)
-        vf_line_limit(w, i, R_LINE_AMOUNT_MISMATCH, -1, "THANH_TIEN_BH %lld, quantity × price × ratios gives %lld",
-                      (long long)whole(s->amount_bh), (long long)bh);
     if (s->ceiling != GD_MONEY_NONE && s->ceiling > 0 && s->fund_pays != GD_MONEY_NONE && s->ceiling < s->fund_pays)
         vf_line_limit(w, i, R_CEILING_BELOW_FUND, -1, "T_TRANTT %lld below T_BHTT %lld", (long long)whole(s->ceiling),
                       (long long)whole(s->fund_pays));

@@ -235,31 +235,77 @@ static gd_status find_refused(const put_job *j, size_t from, size_t count)
     return gd_err_set(j->err, GD_EIO, NULL, 0, NULL, "decisions refused, but no row alone is");
 }
 
-static gd_status update_heads(const put_job *j, size_t from, size_t count)
+static gd_status insert_chunk(const put_job *j, size_t from, size_t count)
+{
+    int rc;
+    if (insert_rows(j, from, count, &rc) != GD_OK) return GD_EIO;
+    return rc == SQLITE_DONE ? GD_OK : find_refused(j, from, count);
+}
+
+/* ---- put: claim heads ------------------------------------------------------ */
+
+/* The heads are written in claim_heads key order: B-tree inserts then walk
+ * the table once instead of landing on random pages (a large put into an
+ * empty table becomes appends), and each multi-row statement touches few
+ * pages, which keeps its statement journal small. */
+typedef struct head_ref {
+    uint64_t person;              /* person_id + 1 as a number, 0 for "" (sorts first) */
+    int64_t admitted;
+    const gd_decision_row *row;
+} head_ref;
+
+static uint64_t person_number(const char *p)
+{
+    uint64_t v = 0;
+    if (!*p) return 0;
+    for (; *p; p++) v = v * 10 + (uint64_t)(*p - '0');
+    return v + 1;
+}
+
+static int cmp_head(const void *pa, const void *pb)
+{
+    const head_ref *a = pa, *b = pb;
+    if (a->person != b->person) return a->person < b->person ? -1 : 1;
+    if (a->admitted != b->admitted) return a->admitted < b->admitted ? -1 : 1;
+    int c = strcmp(a->row->facility, b->row->facility);
+    return c ? c : strcmp(a->row->claim_key, b->row->claim_key);
+}
+
+static gd_status update_heads(const put_job *j, const head_ref *refs, size_t count)
 {
     sqlite3_stmt *st = dec_stmt(j->s, count == MANY ? DS_HEAD_MANY : DS_HEAD_ONE, j->err);
     if (!st) return GD_EIO;
-    for (size_t r = 0; r < count; r++) bind_row(st, (int)r * NHEAD, &j->rows[from + r], false);
+    for (size_t r = 0; r < count; r++) bind_row(st, (int)r * NHEAD, refs[r].row, false);
     int rc;
     if (step(j, st, &rc) != GD_OK) return GD_EIO;
     return rc == SQLITE_DONE ? GD_OK : sq_fail(j->s->db, j->err, "updating claim heads");
 }
 
-static gd_status put_chunk(const put_job *j, size_t from, size_t count)
+static gd_status update_all_heads(const put_job *j)
 {
-    int rc;
-    if (insert_rows(j, from, count, &rc) != GD_OK) return GD_EIO;
-    if (rc != SQLITE_DONE) return find_refused(j, from, count);
-    return update_heads(j, from, count);
+    head_ref *refs = malloc(j->n * sizeof *refs);
+    if (!refs) return gd_err_set(j->err, GD_ENOMEM, NULL, 0, NULL, "out of memory");
+    for (size_t i = 0; i < j->n; i++)
+        refs[i] = (head_ref){person_number(j->rows[i].person_id), j->rows[i].admitted_at, &j->rows[i]};
+    qsort(refs, j->n, sizeof *refs, cmp_head);
+    gd_status st = GD_OK;
+    size_t i = 0;
+    for (; st == GD_OK && i + MANY <= j->n; i += MANY) st = update_heads(j, refs + i, MANY);
+    for (; st == GD_OK && i < j->n; i++) st = update_heads(j, refs + i, 1);
+    free(refs);
+    return st;
 }
 
+/* ---- put: the whole call ---------------------------------------------------- */
+
+/* Every revision first (a refused one stops the put early), then the heads. */
 static gd_status put_all(const put_job *j)
 {
     size_t i = 0;
     gd_status st = GD_OK;
-    for (; st == GD_OK && i + MANY <= j->n; i += MANY) st = put_chunk(j, i, MANY);
-    for (; st == GD_OK && i < j->n; i++) st = put_chunk(j, i, 1);
-    return st;
+    for (; st == GD_OK && i + MANY <= j->n; i += MANY) st = insert_chunk(j, i, MANY);
+    for (; st == GD_OK && i < j->n; i++) st = insert_chunk(j, i, 1);
+    return st == GD_OK ? update_all_heads(j) : st;
 }
 
 /* The statements hold pointers into the caller's rows: let go of them. */

@@ -101,7 +101,8 @@ static int canonical_cmp(const gd_claim_facts *a, const gd_claim_facts *b)
     if (c) return c;
     if (a->admitted != b->admitted) return a->admitted < b->admitted ? -1 : 1;
     if ((c = strcmp(a->facility, b->facility))) return c;
-    return strcmp(a->claim_key, b->claim_key);
+    if ((c = strcmp(a->claim_key, b->claim_key))) return c;
+    return a < b ? -1 : a > b;         /* revisions of one claim: batch order */
 }
 
 static const gd_claim_facts *sort_facts;   /* qsort has no context argument */
@@ -125,22 +126,30 @@ gd_status gd_cross_canonical_order(const gd_claim_facts *facts, size_t n, uint32
 
 /* ---- per person ----------------------------------------------------------------------------- */
 
-static void pair_check(cx_person *p, const cx_stay *earlier, const cx_stay *now, uint32_t claim, bool *dup, bool *overlap)
+/* DUPLICATE_CLAIM: true when now repeats earlier (and the hit was added). */
+static bool dup_check(cx_person *p, const cx_stay *earlier, const cx_stay *now, uint32_t claim)
 {
-    gd_cross_hits *h = p->hits;
+    if (strcmp(earlier->facility, now->facility) != 0 || earlier->admitted != now->admitted ||
+        strcmp(earlier->claim_key, now->claim_key) == 0)
+        return false;
+    char t[16];
+    if (!cx_hit(p->hits, claim, R_DUPLICATE_CLAIM, 0, 0, "same person, facility %s and admission %s as claim %s",
+                now->facility, gd_time_format_compact(now->admitted, t), earlier->claim_key))
+        p->oom = true;
+    return true;
+}
+
+/* OVERLAPPING_STAY: true when now starts during earlier's inpatient stay. */
+static bool overlap_check(cx_person *p, const cx_stay *earlier, const cx_stay *now, uint32_t claim)
+{
+    if (!earlier->inpatient || !now->inpatient || now->admitted >= earlier->discharged || now->admitted < earlier->admitted)
+        return false;
     char t[16], u[16];
-    if (!*dup && strcmp(earlier->facility, now->facility) == 0 && earlier->admitted == now->admitted &&
-        strcmp(earlier->claim_key, now->claim_key) != 0) {
-        *dup = cx_hit(h, claim, R_DUPLICATE_CLAIM, 0, 0, "same person, facility %s and admission %s as claim %s",
-                      now->facility, gd_time_format_compact(now->admitted, t), earlier->claim_key);
-        return;
-    }
-    if (*dup) return;
-    if (!*overlap && earlier->inpatient && now->inpatient && now->admitted < earlier->discharged &&
-        now->admitted >= earlier->admitted)
-        *overlap = cx_hit(h, claim, R_OVERLAPPING_STAY, 0, 0, "admitted %s during the stay of claim %s:%s (discharged %s)",
-                          gd_time_format_compact(now->admitted, t), earlier->facility, earlier->claim_key,
-                          gd_time_format_compact(earlier->discharged, u));
+    if (!cx_hit(p->hits, claim, R_OVERLAPPING_STAY, 0, 0, "admitted %s during the stay of claim %s:%s (discharged %s)",
+                gd_time_format_compact(now->admitted, t), earlier->facility, earlier->claim_key,
+                gd_time_format_compact(earlier->discharged, u)))
+        p->oom = true;
+    return true;
 }
 
 static void same_day_check(cx_person *p, const cx_stay *earlier, const cx_stay *now, uint32_t claim, bool *seen)
@@ -174,38 +183,65 @@ static void history_range(const cx_batch *b, const char *person, size_t *lo, siz
     *hi = a;
 }
 
+/* The earlier claims one claim is compared with: the person's latest
+ * stored ones, the LOOKBACK before it in the batch, and the batch stay
+ * that ends last (when it lies before the look-back window). */
+typedef struct earlier_set {
+    const cx_batch *b;
+    size_t hlo, hhi;             /* history rows */
+    size_t window, j;            /* batch positions [window, j) */
+    size_t longest;              /* batch position, or SIZE_MAX */
+} earlier_set;
+
+static size_t earlier_count(const earlier_set *s)
+{
+    return (s->hhi - s->hlo) + (s->j - s->window) + (s->longest != SIZE_MAX && s->longest < s->window);
+}
+
+static cx_stay earlier_at(const earlier_set *s, size_t k)
+{
+    if (k < s->hhi - s->hlo) return stay_of_history(&s->b->history[s->hlo + k]);
+    k -= s->hhi - s->hlo;
+    if (k < s->j - s->window) return stay_of_facts(&s->b->facts[s->b->order[s->window + k]]);
+    return stay_of_facts(&s->b->facts[s->b->order[s->longest]]);
+}
+
+/* Duplicates first: a duplicate is not also an overlap or a same-day visit. */
+static bool check_claim(cx_person *p, const earlier_set *s, uint32_t claim)
+{
+    cx_stay now = stay_of_facts(&s->b->facts[claim]);
+    size_t n = earlier_count(s);
+    for (size_t k = 0; k < n; k++) {
+        cx_stay e = earlier_at(s, k);
+        if (strcmp(e.facility, now.facility) == 0 && strcmp(e.claim_key, now.claim_key) == 0) continue;
+        if (dup_check(p, &e, &now, claim)) return true;
+    }
+    bool overlap = false, same_day = false;
+    for (size_t k = 0; k < n && !(overlap && same_day); k++) {
+        cx_stay e = earlier_at(s, k);
+        if (strcmp(e.facility, now.facility) == 0 && strcmp(e.claim_key, now.claim_key) == 0) continue;
+        if (!overlap) overlap = overlap_check(p, &e, &now, claim);
+        same_day_check(p, &e, &now, claim, &same_day);
+    }
+    return false;
+}
+
 /* One person's claims, order[from..to) in canonical order. */
 static void check_person(cx_person *p, size_t from, size_t to)
 {
     const cx_batch *b = p->batch;
-    size_t hlo, hhi;
-    history_range(b, b->facts[b->order[from]].person, &hlo, &hhi);
-    if (hhi - hlo > HISTORY_LOOKBACK) hlo = hhi - HISTORY_LOOKBACK;
-    size_t longest = SIZE_MAX;                  /* the earlier inpatient stay that ends last */
+    earlier_set s = {.b = b, .longest = SIZE_MAX};
+    history_range(b, b->facts[b->order[from]].person, &s.hlo, &s.hhi);
+    if (s.hhi - s.hlo > HISTORY_LOOKBACK) s.hlo = s.hhi - HISTORY_LOOKBACK;
     for (size_t j = from; j < to; j++) {
         uint32_t cj = b->order[j];
-        cx_stay now = stay_of_facts(&b->facts[cj]);
-        bool dup = false, overlap = false, same_day = false;
-        size_t window = j - from > LOOKBACK ? j - LOOKBACK : from;
-        if (longest != SIZE_MAX && longest < window) {
-            cx_stay e = stay_of_facts(&b->facts[b->order[longest]]);
-            pair_check(p, &e, &now, cj, &dup, &overlap);
-        }
-        for (size_t k = hlo; k < hhi; k++) {
-            if (strcmp(b->history[k].facility, now.facility) == 0 && strcmp(b->history[k].claim_key, now.claim_key) == 0)
-                continue;                       /* an earlier revision of this very claim */
-            cx_stay e = stay_of_history(&b->history[k]);
-            pair_check(p, &e, &now, cj, &dup, &overlap);
-            same_day_check(p, &e, &now, cj, &same_day);
-        }
-        for (size_t i = window; i < j; i++) {
-            cx_stay e = stay_of_facts(&b->facts[b->order[i]]);
-            pair_check(p, &e, &now, cj, &dup, &overlap);
-            same_day_check(p, &e, &now, cj, &same_day);
-        }
-        if (!dup) cx_pharmacy_claim(p, window, j);
-        if (!dup && now.inpatient && (longest == SIZE_MAX || now.discharged > b->facts[b->order[longest]].discharged))
-            longest = j;
+        s.j = j;
+        s.window = j - from > LOOKBACK ? j - LOOKBACK : from;
+        bool dup = check_claim(p, &s, cj);
+        if (!dup) cx_pharmacy_claim(p, s.window, j);
+        const gd_claim_facts *f = &b->facts[cj];
+        if (!dup && f->inpatient && (s.longest == SIZE_MAX || f->discharged > b->facts[b->order[s.longest]].discharged))
+            s.longest = j;
     }
 }
 

@@ -246,6 +246,17 @@ static int64_t claimed_fund(const vf_line *l)
     return l->declared_fund != GD_MONEY_NONE ? l->declared_fund : vf_fund(l->declared_bh, 10000);
 }
 
+/* The claim-level reject of the rule first in catalog order, or -1. */
+static long first_claim_reject(const gd_flag *flags, size_t n)
+{
+    long best = -1;
+    for (size_t k = 0; k < n; k++) {
+        if (flags[k].table != 0 || flags[k].severity != GD_SEV_REJECT) continue;
+        if (best < 0 || vf_rule_by_name(flags[k].rule) < vf_rule_by_name(flags[best].rule)) best = (long)k;
+    }
+    return best;
+}
+
 static void claim_reject_amounts(vf_claim *w)
 {
     int64_t total = 0;
@@ -254,12 +265,9 @@ static void claim_reject_amounts(vf_claim *w)
         w->lines[i].allowed = 0;
         w->lines[i].fund = 0;
     }
-    bool given = false;
-    for (size_t k = 0; k < w->nflags; k++) {
-        gd_flag *f = &w->flags[k];
-        f->amount = 0;
-        if (!given && f->table == 0 && f->severity == GD_SEV_REJECT) { f->amount = total; given = true; }
-    }
+    for (size_t k = 0; k < w->nflags; k++) w->flags[k].amount = 0;
+    long first = first_claim_reject(w->flags, w->nflags);
+    if (first >= 0) w->flags[first].amount = total;
 }
 
 static void compute_amounts(vf_claim *w)
@@ -294,13 +302,19 @@ static void decision_totals(gd_decision *d)
     d->uncovered = d->claimed - d->other_sources - d->allowed - d->rejected_amount;
 }
 
+/* rejected: nothing is allowed of what was claimed; partial: some covered
+ * amount is rejected or some flag withholds fund payment (a benefit level
+ * cut); else accepted.  review: a review rule hit. */
 static void decision_outcome(gd_decision *d, bool claim_rejected)
 {
-    bool review = false;
-    for (size_t k = 0; k < d->nflags; k++) review |= d->flags[k].severity == GD_SEV_REVIEW;
+    bool review = false, withheld = false;
+    for (size_t k = 0; k < d->nflags; k++) {
+        review |= d->flags[k].severity == GD_SEV_REVIEW;
+        withheld |= d->flags[k].amount > 0;
+    }
     d->workflow = review ? GD_WORKFLOW_REVIEW : GD_WORKFLOW_FINAL;
     if (claim_rejected || (d->allowed == 0 && d->rejected_amount > 0)) d->outcome = GD_OUTCOME_REJECTED;
-    else if (d->rejected_amount > 0) d->outcome = GD_OUTCOME_PARTIAL;
+    else if (d->rejected_amount > 0 || withheld) d->outcome = GD_OUTCOME_PARTIAL;
     else d->outcome = GD_OUTCOME_ACCEPTED;
 }
 
@@ -459,10 +473,14 @@ gd_status gd_verify_apply_flag(const gd_verifier *v, gd_decision *d, const char 
     if (d->nflags) memcpy(grown, d->flags, d->nflags * sizeof *grown);
     gd_flag f = {.rule = gd_rule_names[id], .table = table, .stt = stt, .severity = def->severity,
                  .amount = 0, .message = msg};
-    if (table == 0 && def->severity == GD_SEV_REJECT && !d->claim_rejected) {
-        reject_whole(d);
-        f.amount = d->fund_claimed;
+    bool takes_amount = false;
+    if (table == 0 && def->severity == GD_SEV_REJECT) {
+        long first = first_claim_reject(d->flags, d->nflags);
+        takes_amount = first < 0 || id < vf_rule_by_name(d->flags[first].rule);
+        if (!d->claim_rejected) reject_whole(d);
+        if (takes_amount && first >= 0) d->flags[first].amount = 0;
     }
+    if (takes_amount) f.amount = d->fund_claimed;
     grown[d->nflags++] = f;
     d->flags = grown;
     int64_t claimed = d->claimed, other = d->other_sources;
