@@ -33,7 +33,10 @@
  *    figure (goal >= 250,000).  The loop overhead alone (gd_arena_reset +
  *    a memset of a gd_decision per claim) is timed the same way.
  *
- * Peak RSS (getrusage ru_maxrss) is printed after each phase.  Not a test.
+ * Every timed run prints wall time and CPU time (the process's, or the
+ * thread's for step 4): the wall ratio is the figure, the CPU ratio says how
+ * much of it other programs on the machine took.  Peak RSS (getrusage
+ * ru_maxrss) is printed after each phase.  Not a test.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -70,6 +73,22 @@ static double now(void)
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
+
+/* CPU seconds of the whole process (all threads) or of the calling thread:
+ * other programs on the machine slow the wall clock down, much less this. */
+static double cpu_now(clockid_t clock)
+{
+    struct timespec ts;
+    clock_gettime(clock, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+typedef struct timing {
+    double wall, cpu;
+} timing;
+
+static timing timing_start(void) { return (timing){now(), cpu_now(CLOCK_PROCESS_CPUTIME_ID)}; }
+static timing timing_since(timing t0) { return (timing){now() - t0.wall, cpu_now(CLOCK_PROCESS_CPUTIME_ID) - t0.cpu}; }
 
 static double peak_rss_mib(void)
 {
@@ -170,20 +189,20 @@ static void *baseline_worker(void *arg)
     return NULL;
 }
 
-/* Seconds for one baseline pass; *docs gets the inner documents parsed. */
-static double baseline_run(const file_list *fl, int threads, long *docs)
+/* One baseline pass; *docs gets the inner documents parsed. */
+static timing baseline_run(const file_list *fl, int threads, long *docs)
 {
     baseline_job j = {.files = fl};
     atomic_init(&j.next, 0);
     atomic_init(&j.docs, 0);
     pthread_t *t = calloc((size_t)threads, sizeof *t);
     if (!t) die("out of memory", NULL);
-    double t0 = now();
+    timing t0 = timing_start();
     for (int k = 1; k < threads; k++)
         if (pthread_create(&t[k], NULL, baseline_worker, &j) != 0) die("pthread_create", NULL);
     baseline_worker(&j);
     for (int k = 1; k < threads; k++) pthread_join(t[k], NULL);
-    double s = now() - t0;
+    timing s = timing_since(t0);
     free(t);
     *docs = atomic_load(&j.docs);
     return s;
@@ -204,24 +223,25 @@ static void on_error(void *ctx, const gd_err *e)
     }
 }
 
-static double verify_run(const gd_engine *e, const file_list *fl, int threads, const char *out, gd_store *store,
+static timing verify_run(const gd_engine *e, const file_list *fl, int threads, const char *out, gd_store *store,
                          gd_batch_summary *sum)
 {
     err_count ec = {0};
     gd_batch_opts o = {.threads = threads, .out_path = out, .store = store, .on_error = on_error, .ctx = &ec};
     gd_err err;
     gd_err_clear(&err);
-    double t0 = now();
+    timing t0 = timing_start();
     gd_status st = gd_verify_batch(e->v, (const char *const *)fl->v, fl->n, &o, sum, &err);
-    double s = now() - t0;
+    timing s = timing_since(t0);
     if (st != GD_OK && st != GD_EINPUT) die("gd_verify_batch", &err);
     return s;
 }
 
-static void print_split(const char *label, double wall, const gd_batch_summary *s)
+static void print_split(const char *label, timing t, const gd_batch_summary *s)
 {
-    printf("  %-22s %8.2f s wall: read+verify %.2f s, cross-claim %.2f s, write %.2f s; %.0f claims/s\n", label, wall,
-           s->seconds_read, s->seconds_cross, s->seconds_write, wall > 0 ? (double)s->claims_read / wall : 0.0);
+    printf("  %-22s %8.2f s wall, %8.2f s CPU: read+verify %.2f s, cross-claim %.2f s, write %.2f s; %.0f claims/s\n",
+           label, t.wall, t.cpu, s->seconds_read, s->seconds_cross, s->seconds_write,
+           t.wall > 0 ? (double)s->claims_read / t.wall : 0.0);
 }
 
 /* ---- in memory: gd_verify_claim on one core --------------------------------------------------- */
@@ -255,7 +275,7 @@ static void read_claims(const file_list *fl, size_t want, mem_claims *m)
 }
 
 typedef struct mem_result {
-    double seconds;
+    double seconds, cpu;            /* wall, and CPU of this thread */
     uint64_t flags, rejected;
     int64_t fund_pays;
 } mem_result;
@@ -265,7 +285,7 @@ static mem_result verify_in_memory(const gd_verifier *v, const mem_claims *m, gd
     mem_result r = {0};
     gd_decision d;
     gd_claim_facts f;
-    double t0 = now();
+    double t0 = now(), c0 = cpu_now(CLOCK_THREAD_CPUTIME_ID);
     for (size_t i = 0; i < m->n; i++) {
         gd_arena_reset(work);
         if (gd_verify_claim(v, &m->c[i], work, &d, &f) != GD_OK) die("gd_verify_claim: out of memory", NULL);
@@ -274,6 +294,7 @@ static mem_result verify_in_memory(const gd_verifier *v, const mem_claims *m, gd
         r.fund_pays += d.fund_pays;
     }
     r.seconds = now() - t0;
+    r.cpu = cpu_now(CLOCK_THREAD_CPUTIME_ID) - c0;
     return r;
 }
 
@@ -415,46 +436,49 @@ int main(int argc, char **argv)
 
     /* 2 + 3. baseline and verification, alternating */
     long docs = 0;
-    double warm = baseline_run(&fl, threads, &docs);
-    printf("warm-up baseline pass: %.2f s, %ld inner documents\n", warm, docs);
+    timing warm = baseline_run(&fl, threads, &docs);
+    printf("warm-up baseline pass: %.2f s wall, %.2f s CPU, %ld inner documents\n", warm.wall, warm.cpu, docs);
     fflush(stdout);
-    double base[2], ver[2];
+    timing base[2], ver[2];
     gd_batch_summary sum[2];
     for (int run = 0; run < 2; run++) {
         base[run] = baseline_run(&fl, threads, &docs);
-        printf("  baseline run %d:       %8.2f s wall\n", run + 1, base[run]);
+        printf("  baseline run %d:       %8.2f s wall, %8.2f s CPU\n", run + 1, base[run].wall, base[run].cpu);
         ver[run] = verify_run(&e, &fl, threads, out, NULL, &sum[run]);
         char label[32];
         snprintf(label, sizeof label, "verify run %d:", run + 1);
         print_split(label, ver[run], &sum[run]);
         fflush(stdout);
     }
-    int bv = ver[1] < ver[0] ? 1 : 0;
-    double best_base = base[1] < base[0] ? base[1] : base[0];
-    double best_ver = ver[bv];
+    int bv = ver[1].wall < ver[0].wall ? 1 : 0, bb = base[1].wall < base[0].wall ? 1 : 0;
+    timing best_base = base[bb], best_ver = ver[bv];
+    double cpu_base = base[1].cpu < base[0].cpu ? base[1].cpu : base[0].cpu;
+    double cpu_ver = ver[1].cpu < ver[0].cpu ? ver[1].cpu : ver[0].cpu;
     const gd_batch_summary *s = &sum[bv];
     double rss_verify = peak_rss_mib();
     gd_batch_summary ss;
-    double store_s = verify_run(&e, &fl, threads, out, store, &ss);
-    print_split("verify + store:", store_s, &ss);
+    timing store_t = verify_run(&e, &fl, threads, out, store, &ss);
+    print_split("verify + store:", store_t, &ss);
     double rss_store = peak_rss_mib();
 
+    double nc = (double)s->claims_read;
     printf("\n%llu files, %llu claims read, %llu malformed, %llu decided (%llu accepted, %llu partial, "
            "%llu rejected; %llu to review)\n",
            (unsigned long long)s->files, (unsigned long long)s->claims_read, (unsigned long long)s->malformed,
            (unsigned long long)s->decided, (unsigned long long)s->accepted, (unsigned long long)s->partial,
            (unsigned long long)s->rejected, (unsigned long long)s->review);
-    printf("baseline (xmlTextReader + base64 + bare parse, %d threads): %.2f s best of 2 (%.0f claims/s)\n", threads,
-           best_base, (double)s->claims_read / best_base);
-    printf("verify (gd_verify_batch, JSON out, no store, %d threads):    %.2f s best of 2 (%.0f claims/s)\n", threads,
-           best_ver, (double)s->claims_read / best_ver);
+    printf("baseline (xmlTextReader + base64 + bare parse, %d threads): %.2f s wall best of 2 (%.0f claims/s); "
+           "%.2f s CPU\n", threads, best_base.wall, nc / best_base.wall, cpu_base);
+    printf("verify (gd_verify_batch, JSON out, no store, %d threads):    %.2f s wall best of 2 (%.0f claims/s); "
+           "%.2f s CPU\n", threads, best_ver.wall, nc / best_ver.wall, cpu_ver);
     printf("  split of that run: read+verify %.2f s, cross-claim %.2f s, write %.2f s\n", s->seconds_read,
            s->seconds_cross, s->seconds_write);
-    printf("ratio verify / baseline: %.2f (goal <= 1.5)\n", best_ver / best_base);
-    printf("verify with store writes (first run): %.2f s (%.0f claims/s); split: read+verify %.2f s, "
+    printf("ratio verify / baseline: %.2f wall, %.2f CPU (goal <= 1.5)\n", best_ver.wall / best_base.wall,
+           cpu_ver / cpu_base);
+    printf("verify with store writes (first run): %.2f s wall, %.2f s CPU (%.0f claims/s); split: read+verify %.2f s, "
            "cross-claim %.2f s, write+store %.2f s; %llu decisions stored\n",
-           store_s, (double)ss.claims_read / store_s, ss.seconds_read, ss.seconds_cross, ss.seconds_write,
-           (unsigned long long)ss.decided);
+           store_t.wall, store_t.cpu, (double)ss.claims_read / store_t.wall, ss.seconds_read, ss.seconds_cross,
+           ss.seconds_write, (unsigned long long)ss.decided);
     printf("peak RSS: %.0f MiB after the verify runs, %.0f MiB after the store run\n", rss_verify, rss_store);
     fflush(stdout);
 
@@ -465,19 +489,22 @@ int main(int argc, char **argv)
     printf("\nin memory: %zu claims (%llu lines) read in %.2f s\n", m.n, (unsigned long long)m.lines, now() - t0);
     gd_arena work;
     gd_arena_init(&work, 1 << 18);
-    double vs[INMEM_RUNS], ls[INMEM_RUNS];
+    double vs[INMEM_RUNS], vc[INMEM_RUNS], ls[INMEM_RUNS];
     mem_result mr = {0};
     for (int run = 0; run < INMEM_RUNS; run++) {
         mr = verify_in_memory(e.v, &m, &work);
         vs[run] = mr.seconds;
+        vc[run] = mr.cpu;
         ls[run] = loop_overhead(&m, &work);
     }
     qsort(vs, INMEM_RUNS, sizeof vs[0], cmp_double);
+    qsort(vc, INMEM_RUNS, sizeof vc[0], cmp_double);
     qsort(ls, INMEM_RUNS, sizeof ls[0], cmp_double);
-    double med = vs[INMEM_RUNS / 2], lmed = ls[INMEM_RUNS / 2];
+    double med = vs[INMEM_RUNS / 2], cmed = vc[INMEM_RUNS / 2], lmed = ls[INMEM_RUNS / 2];
     printf("gd_verify_claim, 1 thread: median %.4f s of %d runs (min %.4f, max %.4f) = %.0f claims/s per core, "
-           "%.2f us/claim (goal >= 250000)\n",
-           med, INMEM_RUNS, vs[0], vs[INMEM_RUNS - 1], (double)m.n / med, med * 1e6 / (double)m.n);
+           "%.2f us/claim (goal >= 250000); thread CPU median %.4f s = %.0f claims/s\n",
+           med, INMEM_RUNS, vs[0], vs[INMEM_RUNS - 1], (double)m.n / med, med * 1e6 / (double)m.n, cmed,
+           (double)m.n / cmed);
     printf("  (%llu flags, %llu rejected claims, fund pays %lld VND per run)\n", (unsigned long long)mr.flags,
            (unsigned long long)mr.rejected, (long long)mr.fund_pays);
     printf("loop overhead (gd_arena_reset + memset of a gd_decision): median %.6f s = %.1f ns/claim\n", lmed,

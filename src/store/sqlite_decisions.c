@@ -36,13 +36,13 @@
 #define HEAD_COLUMNS                                                                          \
     "facility,claim_key,revision,content_hash,person_id,card,admitted_at,discharged_at,"       \
     "visit_class,outcome,workflow,claimed,allowed,rejected_amount,fund_pays,patient_pays,"     \
-    "decided_at"
-#define NHEAD 17
+    "decided_at,dispensed"
+#define NHEAD 18
 #define NDECISION (NHEAD + 1)
 
 enum { C_FACILITY, C_CLAIM_KEY, C_REVISION, C_HASH, C_PERSON, C_CARD, C_ADMITTED, C_DISCHARGED,
        C_CLASS, C_OUTCOME, C_WORKFLOW, C_CLAIMED, C_ALLOWED, C_REJECTED, C_FUND, C_PATIENT,
-       C_DECIDED_AT, C_RECORD };
+       C_DECIDED_AT, C_DISPENSED, C_RECORD };
 
 /* Enumerations are stored spelled out, as in the decision record. */
 static const char *const visit_names[] = {"outpatient", "inpatient"};
@@ -168,6 +168,7 @@ static void bind_row(sqlite3_stmt *st, int base, const gd_decision_row *r, bool 
     sqlite3_bind_int64(st, base + 1 + C_FUND, r->fund_pays);
     sqlite3_bind_int64(st, base + 1 + C_PATIENT, r->patient_pays);
     bind_text(st, base + 1 + C_DECIDED_AT, r->decided_at);
+    bind_text(st, base + 1 + C_DISPENSED, r->dispensed ? r->dispensed : "");
     if (record)
         sqlite3_bind_text64(st, base + 1 + C_RECORD, r->record, r->record_len, SQLITE_STATIC,
                             SQLITE_UTF8);
@@ -235,77 +236,31 @@ static gd_status find_refused(const put_job *j, size_t from, size_t count)
     return gd_err_set(j->err, GD_EIO, NULL, 0, NULL, "decisions refused, but no row alone is");
 }
 
-static gd_status insert_chunk(const put_job *j, size_t from, size_t count)
-{
-    int rc;
-    if (insert_rows(j, from, count, &rc) != GD_OK) return GD_EIO;
-    return rc == SQLITE_DONE ? GD_OK : find_refused(j, from, count);
-}
-
-/* ---- put: claim heads ------------------------------------------------------ */
-
-/* The heads are written in claim_heads key order: B-tree inserts then walk
- * the table once instead of landing on random pages (a large put into an
- * empty table becomes appends), and each multi-row statement touches few
- * pages, which keeps its statement journal small. */
-typedef struct head_ref {
-    uint64_t person;              /* person_id + 1 as a number, 0 for "" (sorts first) */
-    int64_t admitted;
-    const gd_decision_row *row;
-} head_ref;
-
-static uint64_t person_number(const char *p)
-{
-    uint64_t v = 0;
-    if (!*p) return 0;
-    for (; *p; p++) v = v * 10 + (uint64_t)(*p - '0');
-    return v + 1;
-}
-
-static int cmp_head(const void *pa, const void *pb)
-{
-    const head_ref *a = pa, *b = pb;
-    if (a->person != b->person) return a->person < b->person ? -1 : 1;
-    if (a->admitted != b->admitted) return a->admitted < b->admitted ? -1 : 1;
-    int c = strcmp(a->row->facility, b->row->facility);
-    return c ? c : strcmp(a->row->claim_key, b->row->claim_key);
-}
-
-static gd_status update_heads(const put_job *j, const head_ref *refs, size_t count)
+static gd_status update_heads(const put_job *j, size_t from, size_t count)
 {
     sqlite3_stmt *st = dec_stmt(j->s, count == MANY ? DS_HEAD_MANY : DS_HEAD_ONE, j->err);
     if (!st) return GD_EIO;
-    for (size_t r = 0; r < count; r++) bind_row(st, (int)r * NHEAD, refs[r].row, false);
+    for (size_t r = 0; r < count; r++) bind_row(st, (int)r * NHEAD, &j->rows[from + r], false);
     int rc;
     if (step(j, st, &rc) != GD_OK) return GD_EIO;
     return rc == SQLITE_DONE ? GD_OK : sq_fail(j->s->db, j->err, "updating claim heads");
 }
 
-static gd_status update_all_heads(const put_job *j)
+static gd_status put_chunk(const put_job *j, size_t from, size_t count)
 {
-    head_ref *refs = malloc(j->n * sizeof *refs);
-    if (!refs) return gd_err_set(j->err, GD_ENOMEM, NULL, 0, NULL, "out of memory");
-    for (size_t i = 0; i < j->n; i++)
-        refs[i] = (head_ref){person_number(j->rows[i].person_id), j->rows[i].admitted_at, &j->rows[i]};
-    qsort(refs, j->n, sizeof *refs, cmp_head);
-    gd_status st = GD_OK;
-    size_t i = 0;
-    for (; st == GD_OK && i + MANY <= j->n; i += MANY) st = update_heads(j, refs + i, MANY);
-    for (; st == GD_OK && i < j->n; i++) st = update_heads(j, refs + i, 1);
-    free(refs);
-    return st;
+    int rc;
+    if (insert_rows(j, from, count, &rc) != GD_OK) return GD_EIO;
+    if (rc != SQLITE_DONE) return find_refused(j, from, count);
+    return update_heads(j, from, count);
 }
 
-/* ---- put: the whole call ---------------------------------------------------- */
-
-/* Every revision first (a refused one stops the put early), then the heads. */
 static gd_status put_all(const put_job *j)
 {
     size_t i = 0;
     gd_status st = GD_OK;
-    for (; st == GD_OK && i + MANY <= j->n; i += MANY) st = insert_chunk(j, i, MANY);
-    for (; st == GD_OK && i < j->n; i++) st = insert_chunk(j, i, 1);
-    return st == GD_OK ? update_all_heads(j) : st;
+    for (; st == GD_OK && i + MANY <= j->n; i += MANY) st = put_chunk(j, i, MANY);
+    for (; st == GD_OK && i < j->n; i++) st = put_chunk(j, i, 1);
+    return st;
 }
 
 /* The statements hold pointers into the caller's rows: let go of them. */
@@ -363,6 +318,7 @@ static void read_row(sqlite3_stmt *st, gd_decision_row *r, sq_text *t, bool reco
     r->fund_pays = sqlite3_column_int64(st, C_FUND);
     r->patient_pays = sqlite3_column_int64(st, C_PATIENT);
     r->decided_at = sq_col_str(st, C_DECIDED_AT, t);
+    r->dispensed = sq_col_str(st, C_DISPENSED, t);
     if (!record) return;
     r->record = sq_col_str(st, C_RECORD, t);
     r->record_len = (size_t)sqlite3_column_bytes(st, C_RECORD);

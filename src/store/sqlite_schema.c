@@ -131,7 +131,8 @@ static const char schema_v2[] =
     " outcome TEXT NOT NULL CHECK (outcome IN ('accepted','partial','rejected'))," \
     " workflow TEXT NOT NULL CHECK (workflow IN ('final','review','appealed'))," \
     " claimed INTEGER NOT NULL, allowed INTEGER NOT NULL, rejected_amount INTEGER NOT NULL," \
-    " fund_pays INTEGER NOT NULL, patient_pays INTEGER NOT NULL, decided_at TEXT NOT NULL,"
+    " fund_pays INTEGER NOT NULL, patient_pays INTEGER NOT NULL, decided_at TEXT NOT NULL," \
+    " dispensed TEXT NOT NULL DEFAULT '',"
 
 static const char schema_v3[] =
     "CREATE TABLE decisions ("

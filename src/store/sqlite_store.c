@@ -4,7 +4,8 @@
  * sqlite_tables.c.
  *
  * Connection: WAL journal, foreign_keys=ON, synchronous=NORMAL, extended
- * result codes.  The handle owns the connection; it is the one writer.
+ * result codes, 16 KiB pages for new files.  The handle owns the
+ * connection; it is the one writer.
  *
  * Import: one transaction (BEGIN IMMEDIATE .. COMMIT); each load a
  * SAVEPOINT that end_load releases or rolls back.  For the length of an
@@ -33,6 +34,11 @@
 
 #define IMPORT_CACHE_KIB 2097152     /* page cache during an import: up to 2 GiB */
 #define NORMAL_CACHE_KIB 65536
+/* Page size of new stores: 16 KiB rather than SQLite's 4 KiB.  A decision
+ * row (~2 KB of JSON record) is more than half a 4 KiB page, so those hold
+ * one row each and the table doubles in size; 16 KiB pages hold seven.
+ * The registry loads faster too (bench_registry 1 M: 5.4 s against 7.8 s). */
+#define PAGE_SIZE_TEXT "16384"
 
 static gd_status exec(sq_store *s, const char *sql, gd_err *err)
 {
@@ -491,6 +497,9 @@ static gd_status configure(sq_store *s, const gd_store_opts *opts, gd_err *err)
 {
     sqlite3_extended_result_codes(s->db, 1);
     sqlite3_busy_timeout(s->db, 5000);
+    /* Only takes effect on a new, empty file (before WAL is set); an
+     * existing store keeps the page size it was created with. */
+    if (!s->read_only && exec(s, "PRAGMA page_size=" PAGE_SIZE_TEXT, err) != GD_OK) return GD_EIO;
     if (!s->read_only && exec(s, "PRAGMA journal_mode=WAL", err) != GD_OK) return GD_EIO;
     if (exec(s, "PRAGMA foreign_keys=ON", err) != GD_OK) return GD_EIO;
     if (exec(s, "PRAGMA synchronous=NORMAL", err) != GD_OK) return GD_EIO;

@@ -160,6 +160,9 @@ typedef struct gd_decision_row {
     int workflow;               /* 0 final, 1 review, 2 appealed */
     int64_t claimed, allowed, rejected_amount, fund_pays, patient_pays;  /* whole VND */
     const char *decided_at;     /* ISO 8601 */
+    const char *dispensed;      /* what the pharmacy rules remember of the claim: one line
+                                   "ingredient\tfrom\tto\tstt\tchronic" per drug dispensed
+                                   (days as integers, chronic 0/1); NULL or "" = none */
     const char *record;         /* the JSON decision record (one line, no newline) */
     size_t record_len;
 } gd_decision_row;

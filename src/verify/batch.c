@@ -280,6 +280,9 @@ static int history_add(void *ctx, const gd_decision_row *rows, size_t n)
         row->admitted = r->admitted_at;
         row->discharged = r->discharged_at;
         row->inpatient = r->visit_class == 1;
+        gd_dispense_fact *d;
+        if (!gd_dispensed_parse(r->dispensed, &h->arena, &d, &row->ndispensed)) row->ndispensed = 0;
+        row->dispensed = d;
         h->n++;
     }
     return 0;
@@ -417,7 +420,8 @@ typedef struct writer {
     FILE *out;
     gd_store *store;
     gd_decision_row *rows;
-    gd_buf *records;             /* one buffer per pending row */
+    gd_buf *records;             /* one buffer per pending row: the JSON record */
+    gd_buf *dispensed;           /* and its dispensing (gd_dispensed_format) */
     size_t nrows;
 } writer;
 
@@ -427,6 +431,7 @@ static gd_status flush_rows(writer *w, gd_err *err)
     for (size_t i = 0; i < w->nrows; i++) {
         w->rows[i].record = w->records[i].data;
         w->rows[i].record_len = w->records[i].len;
+        w->rows[i].dispensed = gd_buf_cstr(&w->dispensed[i]);
     }
     gd_status st = gd_store_put_decisions(w->store, w->rows, w->nrows, err);
     w->nrows = 0;
@@ -449,6 +454,10 @@ static gd_status write_one(writer *w, item *it, gd_buf *line, gd_err *err)
     gd_buf_put(rec, line->data, line->len - 1);      /* without the newline */
     gd_buf_putc(rec, 0);
     if (!gd_buf_ok(rec)) return GD_ENOMEM;
+    gd_buf *disp = &w->dispensed[w->nrows];
+    gd_buf_clear(disp);
+    gd_dispensed_format(it->f.dispensed, it->f.ndispensed, disp);
+    if (!gd_buf_ok(disp)) return GD_ENOMEM;
     w->rows[w->nrows] = row_of(it, NULL, 0);
     memcpy(w->rows[w->nrows].content_hash, it->hash, 32);
     w->nrows++;
@@ -466,12 +475,13 @@ static gd_status write_all(const decided *dc, const gd_batch_opts *o, gd_batch_s
     if (w.store) {
         w.rows = calloc(STORE_CHUNK, sizeof *w.rows);
         w.records = calloc(STORE_CHUNK, sizeof *w.records);
+        w.dispensed = calloc(STORE_CHUNK, sizeof *w.dispensed);
     }
     uint64_t rule_hits[R_COUNT] = {0};
     int64_t rule_amounts[R_COUNT] = {0};
     gd_buf line;
     gd_buf_init(&line, 1 << 14);
-    gd_status st = !w.store || (w.rows && w.records) ? GD_OK : GD_ENOMEM;
+    gd_status st = !w.store || (w.rows && w.records && w.dispensed) ? GD_OK : GD_ENOMEM;
     for (size_t i = 0; st == GD_OK && i < dc->n; i++) {
         st = write_one(&w, dc->v[i], &line, err);
         summarize(sum, &dc->v[i]->d, rule_hits, rule_amounts);
@@ -482,8 +492,10 @@ static gd_status write_all(const decided *dc, const gd_batch_opts *o, gd_batch_s
             sum->rules[sum->nrules++] = (gd_batch_rule_sum){gd_rule_names[r], rule_hits[r], rule_amounts[r]};
     gd_buf_free(&line);
     for (size_t i = 0; w.records && i < STORE_CHUNK; i++) gd_buf_free(&w.records[i]);
+    for (size_t i = 0; w.dispensed && i < STORE_CHUNK; i++) gd_buf_free(&w.dispensed[i]);
     free(w.rows);
     free(w.records);
+    free(w.dispensed);
     if (w.out) {
         if (fclose(w.out) != 0 && st == GD_OK) st = gd_err_set(err, GD_EIO, o->out_path, 0, NULL, "writing the output file failed");
         if (st == GD_OK && rename(tmp, o->out_path) != 0) st = gd_err_set(err, GD_EIO, o->out_path, 0, NULL, "cannot rename the output file");

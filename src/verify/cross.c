@@ -162,12 +162,12 @@ static void same_day_check(cx_person *p, const cx_stay *earlier, const cx_stay *
 
 static cx_stay stay_of_facts(const gd_claim_facts *f)
 {
-    return (cx_stay){f->facility, f->claim_key, f->admitted, f->discharged, f->inpatient};
+    return (cx_stay){f->facility, f->claim_key, f->admitted, f->discharged, f->inpatient, f->dispensed, f->ndispensed};
 }
 
 static cx_stay stay_of_history(const gd_claim_history *h)
 {
-    return (cx_stay){h->facility, h->claim_key, h->admitted, h->discharged, h->inpatient};
+    return (cx_stay){h->facility, h->claim_key, h->admitted, h->discharged, h->inpatient, h->dispensed, h->ndispensed};
 }
 
 /* The history rows of a person: [*lo, *hi). */
@@ -186,19 +186,12 @@ static void history_range(const cx_batch *b, const char *person, size_t *lo, siz
 /* The earlier claims one claim is compared with: the person's latest
  * stored ones, the LOOKBACK before it in the batch, and the batch stay
  * that ends last (when it lies before the look-back window). */
-typedef struct earlier_set {
-    const cx_batch *b;
-    size_t hlo, hhi;             /* history rows */
-    size_t window, j;            /* batch positions [window, j) */
-    size_t longest;              /* batch position, or SIZE_MAX */
-} earlier_set;
-
-static size_t earlier_count(const earlier_set *s)
+size_t cx_earlier_count(const cx_earlier *s)
 {
     return (s->hhi - s->hlo) + (s->j - s->window) + (s->longest != SIZE_MAX && s->longest < s->window);
 }
 
-static cx_stay earlier_at(const earlier_set *s, size_t k)
+cx_stay cx_earlier_at(const cx_earlier *s, size_t k)
 {
     if (k < s->hhi - s->hlo) return stay_of_history(&s->b->history[s->hlo + k]);
     k -= s->hhi - s->hlo;
@@ -207,18 +200,18 @@ static cx_stay earlier_at(const earlier_set *s, size_t k)
 }
 
 /* Duplicates first: a duplicate is not also an overlap or a same-day visit. */
-static bool check_claim(cx_person *p, const earlier_set *s, uint32_t claim)
+static bool check_claim(cx_person *p, const cx_earlier *s, uint32_t claim)
 {
     cx_stay now = stay_of_facts(&s->b->facts[claim]);
-    size_t n = earlier_count(s);
+    size_t n = cx_earlier_count(s);
     for (size_t k = 0; k < n; k++) {
-        cx_stay e = earlier_at(s, k);
+        cx_stay e = cx_earlier_at(s, k);
         if (strcmp(e.facility, now.facility) == 0 && strcmp(e.claim_key, now.claim_key) == 0) continue;
         if (dup_check(p, &e, &now, claim)) return true;
     }
     bool overlap = false, same_day = false;
     for (size_t k = 0; k < n && !(overlap && same_day); k++) {
-        cx_stay e = earlier_at(s, k);
+        cx_stay e = cx_earlier_at(s, k);
         if (strcmp(e.facility, now.facility) == 0 && strcmp(e.claim_key, now.claim_key) == 0) continue;
         if (!overlap) overlap = overlap_check(p, &e, &now, claim);
         same_day_check(p, &e, &now, claim, &same_day);
@@ -230,7 +223,7 @@ static bool check_claim(cx_person *p, const earlier_set *s, uint32_t claim)
 static void check_person(cx_person *p, size_t from, size_t to)
 {
     const cx_batch *b = p->batch;
-    earlier_set s = {.b = b, .longest = SIZE_MAX};
+    cx_earlier s = {.b = b, .longest = SIZE_MAX};
     history_range(b, b->facts[b->order[from]].person, &s.hlo, &s.hhi);
     if (s.hhi - s.hlo > HISTORY_LOOKBACK) s.hlo = s.hhi - HISTORY_LOOKBACK;
     for (size_t j = from; j < to; j++) {
@@ -238,7 +231,7 @@ static void check_person(cx_person *p, size_t from, size_t to)
         s.j = j;
         s.window = j - from > LOOKBACK ? j - LOOKBACK : from;
         bool dup = check_claim(p, &s, cj);
-        if (!dup) cx_pharmacy_claim(p, s.window, j);
+        if (!dup) cx_pharmacy_claim(p, &s, cj);
         const gd_claim_facts *f = &b->facts[cj];
         if (!dup && f->inpatient && (s.longest == SIZE_MAX || f->discharged > b->facts[b->order[s.longest]].discharged))
             s.longest = j;

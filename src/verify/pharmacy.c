@@ -11,6 +11,7 @@
  */
 #include "verify/cross_int.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -59,20 +60,20 @@ gd_status vf_fill_dispensed(vf_claim *w, gd_claim_facts *f)
     return GD_OK;
 }
 
-static void compare(cx_person *p, const gd_claim_facts *prev, const gd_dispense_fact *e, uint32_t claim,
+static void compare(cx_person *p, const cx_stay *prev, const gd_dispense_fact *e, uint32_t claim,
                     const gd_claim_facts *now, const gd_dispense_fact *d, bool *hit)
 {
     const gd_verifier *v = p->batch->v;
     char a[11];
     if (strcmp(prev->facility, now->facility) != 0) {
-        if (d->from > e->to) return;
+        if (d->from > e->to || d->to < e->from) return;
         *hit = cx_hit(p->hits, claim, R_CROSS_FACILITY_SAME_INGREDIENT, 2, d->stt,
                       "%s dispensed at %s while the supply from %s (claim %s) runs until %s", d->ingredient, now->facility,
                       prev->facility, prev->claim_key, gd_date_format(e->to, a));
         if (!*hit) p->oom = true;
         return;
     }
-    if (!e->chronic) return;
+    if (!e->chronic || d->from < e->from) return;
     int64_t pct = vf_param(v, R_EARLY_REFILL, d->from, "min_share_pct", 70);
     int64_t days = (int64_t)(e->to - e->from) + 1, due = e->from + (days * pct + 99) / 100;
     if (d->from >= due) return;
@@ -81,19 +82,63 @@ static void compare(cx_person *p, const gd_claim_facts *prev, const gd_dispense_
     if (!*hit) p->oom = true;
 }
 
-void cx_pharmacy_claim(cx_person *p, size_t from, size_t j)
+void cx_pharmacy_claim(cx_person *p, const cx_earlier *s, uint32_t claim)
 {
-    const cx_batch *b = p->batch;
-    uint32_t cj = b->order[j];
-    const gd_claim_facts *now = &b->facts[cj];
+    const gd_claim_facts *now = &p->batch->facts[claim];
+    size_t n = cx_earlier_count(s);
     for (size_t k = 0; k < now->ndispensed; k++) {
         const gd_dispense_fact *d = &now->dispensed[k];
         bool hit = false;
-        for (size_t i = from; i < j && !hit; i++) {
-            const gd_claim_facts *prev = &b->facts[b->order[i]];
-            for (size_t q = 0; q < prev->ndispensed && !hit; q++)
-                if (strcmp(prev->dispensed[q].ingredient, d->ingredient) == 0)
-                    compare(p, prev, &prev->dispensed[q], cj, now, d, &hit);
+        for (size_t i = 0; i < n && !hit; i++) {
+            cx_stay prev = cx_earlier_at(s, i);
+            if (strcmp(prev.facility, now->facility) == 0 && strcmp(prev.claim_key, now->claim_key) == 0) continue;
+            for (size_t q = 0; q < prev.ndispensed && !hit; q++)
+                if (strcmp(prev.dispensed[q].ingredient, d->ingredient) == 0)
+                    compare(p, &prev, &prev.dispensed[q], claim, now, d, &hit);
         }
     }
+}
+
+/* ---- stored form --------------------------------------------------------------------- */
+
+void gd_dispensed_format(const gd_dispense_fact *d, size_t n, gd_buf *b)
+{
+    for (size_t i = 0; i < n; i++) {
+        for (const char *c = d[i].ingredient; *c; c++)      /* the separators never occur in names */
+            gd_buf_putc(b, *c == '\t' || *c == '\n' ? ' ' : *c);
+        gd_buf_printf(b, "\t%d\t%d\t%d\t%d\n", (int)d[i].from, (int)d[i].to, (int)d[i].stt, d[i].chronic ? 1 : 0);
+    }
+}
+
+static bool parse_fact(const char *line, size_t len, gd_arena *a, gd_dispense_fact *f)
+{
+    const char *tab = memchr(line, '\t', len);
+    if (!tab) return false;
+    char *name = gd_arena_strndup(a, line, (size_t)(tab - line));
+    int from, to, stt, chronic;
+    char rest[96];
+    size_t m = len - (size_t)(tab - line);
+    if (!name || m >= sizeof rest) return false;
+    memcpy(rest, tab, m);
+    rest[m] = 0;
+    if (sscanf(rest, "\t%d\t%d\t%d\t%d", &from, &to, &stt, &chronic) != 4 || to < from) return false;
+    *f = (gd_dispense_fact){name, from, to, stt, chronic != 0};
+    return true;
+}
+
+bool gd_dispensed_parse(const char *text, gd_arena *arena, gd_dispense_fact **out, size_t *n)
+{
+    size_t lines = 0;
+    for (const char *c = text; c && *c; c++) lines += *c == '\n';
+    *n = 0;
+    *out = gd_arena_alloc(arena, (lines ? lines : 1) * sizeof **out);
+    if (!*out) return false;
+    for (const char *c = text; c && *c;) {
+        const char *end = strchr(c, '\n');
+        if (!end) return false;
+        if (!parse_fact(c, (size_t)(end - c), arena, &(*out)[*n])) return false;
+        (*n)++;
+        c = end + 1;
+    }
+    return true;
 }

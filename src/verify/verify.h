@@ -40,6 +40,7 @@
 #include <stdint.h>
 
 #include "base/arena.h"
+#include "base/buf.h"
 #include "base/err.h"
 #include "base/strset.h"
 #include "intake/claim.h"
@@ -136,7 +137,15 @@ typedef struct gd_claim_history {
     const char *facility, *claim_key;
     gd_time admitted, discharged;
     bool inpatient;
+    const gd_dispense_fact *dispensed;  /* for the pharmacy rules */
+    size_t ndispensed;
 } gd_claim_history;
+
+/* The dispensing of a claim as stored with its decision (gd_decision_row
+ * .dispensed): appends one line per fact to b; parses such text back into
+ * an array in the arena (*out, *n).  Parse returns false on bad text. */
+void gd_dispensed_format(const gd_dispense_fact *d, size_t n, gd_buf *b);
+bool gd_dispensed_parse(const char *text, gd_arena *arena, gd_dispense_fact **out, size_t *n);
 
 /* Runs every cross-claim rule.  facts[0..n) are the claims of the batch,
  * order[0..n) their canonical order (gd_cross_canonical_order), history the

@@ -471,6 +471,17 @@ static void a_store_of_the_previous_version_is_migrated(void **state)
     assert_int_equal(peek(w->path, "SELECT count(*) FROM claim_heads"), 1);
 }
 
+/* Decision rows are ~2 KB: new stores use 16 KiB pages so that several
+ * fit a page (docs/store.md). */
+static void new_stores_have_16_kib_pages(void **state)
+{
+    world *w = *state;
+    open_store(w, 0, false);
+    gd_decision_row one = row("79001", "HS01", 1, "7900000001", march(1, 8, 30), REC1);
+    put_ok(w, &one, 1);
+    assert_int_equal(peek(w->path, "PRAGMA page_size"), 16384);
+}
+
 /* Enough rows for the bulk path (big cache, rollback journal) and for
  * several scan batches; the store is back in WAL afterwards. */
 static void a_large_put_takes_the_bulk_path(void **state)
@@ -520,6 +531,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(bad_rows_are_refused_before_writing, setup, teardown),
         cmocka_unit_test_setup_teardown(reopening_keeps_everything, setup, teardown),
         cmocka_unit_test_setup_teardown(a_store_of_the_previous_version_is_migrated, setup, teardown),
+        cmocka_unit_test_setup_teardown(new_stores_have_16_kib_pages, setup, teardown),
         cmocka_unit_test_setup_teardown(a_large_put_takes_the_bulk_path, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
