@@ -118,6 +118,10 @@ const gd_service *gd_registry_find_service(const gd_registry *r, const char *cod
 const gd_supply *gd_registry_find_supply(const gd_registry *r, const char *code);
 const gd_practitioner *gd_registry_find_practitioner(const gd_registry *r, const char *licence);
 
+/* gd_name_key() of a person's name (the snapshot keeps the key, not the
+ * name); 0 when the name is empty.  p must point into the snapshot. */
+uint32_t gd_registry_name_key(const gd_registry *r, const gd_person *p);
+
 /* A person's cards: *n of them, adjacent, ordered by card number; NULL if none. */
 const gd_card *gd_registry_cards_of(const gd_registry *r, const char *person_id, size_t *n);
 /* Sites where a practitioner is registered; NULL if none. */

@@ -13,6 +13,8 @@
  */
 #include "registry/snapshot_internal.h"
 
+#include "base/text.h"
+
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -152,11 +154,25 @@ static bool table_reserve(rec_table *t, size_t more)
     return true;
 }
 
+/* The name keys of a batch of persons, before their names are dropped. */
+static bool keep_name_keys(gd_registry *r, const gd_person *p, size_t at, size_t n)
+{
+    if (at + n > r->name_keys_cap) {
+        size_t cap = r->tables[GD_REC_PERSON].cap > at + n ? r->tables[GD_REC_PERSON].cap : at + n;
+        uint32_t *k = realloc(r->name_keys, cap * sizeof *k);
+        if (!k) return false;
+        r->name_keys = k;
+        r->name_keys_cap = cap;
+    }
+    for (size_t i = 0; i < n; i++) r->name_keys[at + i] = gd_name_key(p[i].name);
+    return true;
+}
+
 static int take_batch(void *ctx, const void *recs, size_t n)
 {
     load_ctx *c = ctx;
     rec_table *t = &c->r->tables[c->kind];
-    if (!table_reserve(t, n)) {
+    if (!table_reserve(t, n) || (c->kind == GD_REC_PERSON && !keep_name_keys(c->r, recs, t->n, n))) {
         c->oom = true;
         return 1;
     }
@@ -275,6 +291,7 @@ static void registry_free(gd_registry *r)
         free(g->count);
     }
     gd_arena_free(&r->text);
+    free(r->name_keys);
     free(r);
 }
 
@@ -308,6 +325,13 @@ void gd_registry_release(gd_registry *r)
 
 uint64_t gd_registry_version(const gd_registry *r) { return r->version; }
 
+uint32_t gd_registry_name_key(const gd_registry *r, const gd_person *p)
+{
+    const rec_table *t = &r->tables[GD_REC_PERSON];
+    size_t i = (size_t)((const char *)p - t->recs) / t->size;
+    return r->name_keys && (const char *)p >= t->recs && i < t->n ? r->name_keys[i] : 0;
+}
+
 size_t gd_registry_count(const gd_registry *r, gd_rec_kind kind)
 {
     return (unsigned)kind < GD_REC_COUNT ? r->tables[kind].n : 0;
@@ -321,7 +345,7 @@ static size_t strset_memory(const gd_strset *set)
 
 size_t gd_registry_memory(const gd_registry *r)
 {
-    size_t bytes = sizeof *r + r->text.used_total;
+    size_t bytes = sizeof *r + r->text.used_total + r->name_keys_cap * sizeof *r->name_keys;
     for (int k = 0; k < GD_REC_COUNT; k++) {
         const rec_table *t = &r->tables[k];
         const group_index *g = &r->groups[k];

@@ -43,6 +43,8 @@ struct gd_registry {
     gd_arena text;                /* every string of every record */
     rec_table tables[GD_REC_COUNT];
     group_index groups[GD_REC_COUNT];
+    uint32_t *name_keys;          /* gd_name_key of each person's name (names are not kept) */
+    size_t name_keys_cap;
 };
 
 /* The composite key "a<SEP>n<SEP>c" into buf[GROUP_KEY_MAX]; shared by the

@@ -1,7 +1,8 @@
 /*
  * eligibility.c — who is covered, where, and at what level: the facility,
  * the card (format, registry, holder alive, valid on the admission date),
- * the holder's identity on the claim, and the benefit level the law gives
+ * the holder's identity on the claim (name compared without case or
+ * diacritics, birth date, sex), and the benefit level the law gives
  * (src/law) against the MUC_HUONG the facility declared.
  *
  * A card valid on the admission date pays until discharge (domain.md), so
@@ -10,6 +11,8 @@
  * hospital did not pick up), the valid card pays.
  */
 #include "verify/verify_int.h"
+
+#include "base/text.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -59,7 +62,11 @@ static void check_holder(vf_claim *w)
     const gd_person *p = w->person;
     char want = c->sex == 1 ? 'M' : c->sex == 2 ? 'F' : 0;
     char a[11], b[11];
-    if (c->birth_date != GD_DATE_NONE && c->birth_date != p->birth_date)
+    uint32_t name = gd_name_key(c->name);
+    uint32_t holder = gd_registry_name_key(w->v->reg, p);
+    if (name && holder && name != holder)
+        vf_flag(w, R_CARD_HOLDER_MISMATCH, 0, 0, "HO_TEN \"%s\" is not the name of the card holder", c->name);
+    else if (c->birth_date != GD_DATE_NONE && c->birth_date != p->birth_date)
         vf_flag(w, R_CARD_HOLDER_MISMATCH, 0, 0, "NGAY_SINH %s differs from the card holder's birth date %s",
                 gd_date_format(c->birth_date, a), gd_date_format(p->birth_date, b));
     else if (want && want != p->sex)

@@ -91,17 +91,16 @@ static void put_head_update(gd_buf *b)
 
 static void build_sql(gd_buf *b, int which)
 {
-    int rows = which == DS_PUT_MANY || which == DS_HEAD_MANY ? MANY : 1;
+    int rows = which == DS_PUT_MANY ? MANY : 1;
     switch (which) {
     case DS_PUT_ONE:
     case DS_PUT_MANY:
         gd_buf_puts(b, "INSERT INTO decisions (" HEAD_COLUMNS ",record)");
         put_values(b, NDECISION, rows);
         break;
-    case DS_HEAD_ONE:
-    case DS_HEAD_MANY:
-        gd_buf_puts(b, "INSERT INTO claim_heads (" HEAD_COLUMNS ")");
-        put_values(b, NHEAD, rows);
+    case DS_HEADS:
+        gd_buf_puts(b, "INSERT INTO claim_heads (" HEAD_COLUMNS ") SELECT " HEAD_COLUMNS
+                       " FROM decisions WHERE rowid > ?1 ORDER BY person_id, admitted_at, facility, claim_key");
         put_head_update(b);
         break;
     case DS_HISTORY:
@@ -236,37 +235,41 @@ static gd_status find_refused(const put_job *j, size_t from, size_t count)
     return gd_err_set(j->err, GD_EIO, NULL, 0, NULL, "decisions refused, but no row alone is");
 }
 
-static gd_status update_heads(const put_job *j, size_t from, size_t count)
+/* One statement brings claim_heads up to date with every revision this
+ * put wrote (the decisions rows after `after`), in claim_heads key order. */
+static gd_status update_heads(const put_job *j, sqlite3_int64 after)
 {
-    sqlite3_stmt *st = dec_stmt(j->s, count == MANY ? DS_HEAD_MANY : DS_HEAD_ONE, j->err);
+    sqlite3_stmt *st = dec_stmt(j->s, DS_HEADS, j->err);
     if (!st) return GD_EIO;
-    for (size_t r = 0; r < count; r++) bind_row(st, (int)r * NHEAD, &j->rows[from + r], false);
-    int rc;
-    if (step(j, st, &rc) != GD_OK) return GD_EIO;
+    sqlite3_bind_int64(st, 1, after);
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
     return rc == SQLITE_DONE ? GD_OK : sq_fail(j->s->db, j->err, "updating claim heads");
 }
 
-static gd_status put_chunk(const put_job *j, size_t from, size_t count)
+static gd_status insert_chunk(const put_job *j, size_t from, size_t count)
 {
     int rc;
     if (insert_rows(j, from, count, &rc) != GD_OK) return GD_EIO;
-    if (rc != SQLITE_DONE) return find_refused(j, from, count);
-    return update_heads(j, from, count);
+    return rc == SQLITE_DONE ? GD_OK : find_refused(j, from, count);
 }
 
 static gd_status put_all(const put_job *j)
 {
+    sqlite3_int64 after;
+    if (sq_query_int(j->s, "SELECT ifnull(max(rowid), 0) FROM decisions", &after, j->err) != GD_OK)
+        return GD_EIO;
     size_t i = 0;
     gd_status st = GD_OK;
-    for (; st == GD_OK && i + MANY <= j->n; i += MANY) st = put_chunk(j, i, MANY);
-    for (; st == GD_OK && i < j->n; i++) st = put_chunk(j, i, 1);
-    return st;
+    for (; st == GD_OK && i + MANY <= j->n; i += MANY) st = insert_chunk(j, i, MANY);
+    for (; st == GD_OK && i < j->n; i++) st = insert_chunk(j, i, 1);
+    return st == GD_OK ? update_heads(j, after) : st;
 }
 
 /* The statements hold pointers into the caller's rows: let go of them. */
 static void unbind_puts(sq_store *s)
 {
-    for (int w = DS_PUT_ONE; w <= DS_HEAD_MANY; w++)
+    for (int w = DS_PUT_ONE; w <= DS_PUT_MANY; w++)
         if (s->dec_stmts[w]) sqlite3_clear_bindings(s->dec_stmts[w]);
 }
 

@@ -54,7 +54,7 @@ const char *sq_col_str(sqlite3_stmt *st, int i, sq_text *t);
 /* Cached statements: per record kind (sqlite_store.c) ... */
 enum { ST_ONE, ST_MANY, ST_DUP, ST_HAS, ST_NSTMT };
 /* ... and of the decision tables (sqlite_decisions.c). */
-enum { DS_PUT_ONE, DS_PUT_MANY, DS_HEAD_ONE, DS_HEAD_MANY, DS_HISTORY, DS_NSTMT };
+enum { DS_PUT_ONE, DS_PUT_MANY, DS_HEADS, DS_HISTORY, DS_NSTMT };
 
 /* The SQLite store handle.  All statements are prepared on first use and
  * finalized by close. */

@@ -89,6 +89,22 @@ static void tag(gd_buf *b, const char *name, const char *value)
 
 static void tagn(gd_buf *b, const char *name, long long v) { gd_buf_printf(b, "<%s>%lld</%s>", name, v, name); }
 
+/* The registry name of a person (vf_persons), as the hospital writes it. */
+static const char *holder_name(const char *person_id)
+{
+    static char name[64];
+    const char *row = strstr(vf_persons, person_id);
+    name[0] = 0;
+    if (!row) return name;
+    const char *p = row;
+    for (int comma = 0; comma < 3 && p; comma++) p = strchr(p, ',') + 1;   /* id,birth_date,sex,NAME */
+    size_t n = strcspn(p, ",");
+    if (n >= sizeof name) n = sizeof name - 1;
+    memcpy(name, p, n);
+    name[n] = 0;
+    return name;
+}
+
 static void xml1(gd_buf *b, const xc *c)
 {
     long long bv = 0, fund = 0, drugs = 0, supplies = 0;
@@ -103,7 +119,7 @@ static void xml1(gd_buf *b, const xc *c)
     tag(b, "MA_LK", c->key);
     tagn(b, "STT", 1);
     tag(b, "MA_BN", c->card + 5);
-    tag(b, "HO_TEN", "Nguyễn Văn Thử");
+    tag(b, "HO_TEN", holder_name(c->card + 5));
     tag(b, "MA_THE_BHYT", c->card);
     tag(b, "MA_DKBD", "01002");
     gd_buf_puts(b, "<NGAY_MIEN_CCT/>");

@@ -634,6 +634,27 @@ static void birth_date_differing_from_the_holder_is_card_holder_mismatch_for_rev
     assert_string_equal(flags(&d), "CARD_HOLDER_MISMATCH=0");
 }
 
+static void name_is_compared_without_case_or_diacritics(void **state)
+{
+    (void)state;
+    /* registry: 0100000001 "Nguyen Van Mot" */
+    cb b;
+    inpatient(&b, "DN4010100000001");
+    const char *same[] = {"Nguyen Van Mot", "NGUYỄN VĂN MỘT", "nguyễn  văn một", "Nguyễn Văn Một"};
+    for (size_t i = 0; i < sizeof same / sizeof same[0]; i++) {
+        b.c.name = same[i];
+        gd_decision d = run(&b);
+        assert_string_equal(flags(&d), "");
+    }
+    b.c.name = "Trần Văn Một";
+    gd_decision d = run(&b);
+    assert_string_equal(flags(&d), "CARD_HOLDER_MISMATCH=0");
+    assert_non_null(strstr(flag_of(&d, "CARD_HOLDER_MISMATCH")->message, "HO_TEN"));
+    b.c.name = "";                                 /* no name on the claim: nothing to compare */
+    d = run(&b);
+    assert_string_equal(flags(&d), "");
+}
+
 static void card_validity_written_differently_is_card_dates_mismatch_for_review(void **state)
 {
     (void)state;
@@ -1446,6 +1467,7 @@ int main(void)
         cmocka_unit_test(holder_who_died_before_admission_is_phantom_patient),
         cmocka_unit_test(malformed_card_number_is_card_format_invalid),
         cmocka_unit_test(birth_date_differing_from_the_holder_is_card_holder_mismatch_for_review),
+        cmocka_unit_test(name_is_compared_without_case_or_diacritics),
         cmocka_unit_test(card_validity_written_differently_is_card_dates_mismatch_for_review),
         cmocka_unit_test(renewed_card_of_the_same_person_valid_on_the_day_pays),
         cmocka_unit_test(unknown_facility_is_facility_unknown),
