@@ -24,21 +24,9 @@ static void usage(FILE *out)
 typedef struct verify_args {
     const char *db, *out, *data, *decided_at;
     int threads;
-    char **paths;
-    size_t npaths, cap;
+    const char *const *paths;    /* into argv */
+    size_t npaths;
 } verify_args;
-
-static bool add_path(verify_args *a, const char *p)
-{
-    if (a->npaths == a->cap) {
-        size_t cap = a->cap ? a->cap * 2 : 64;
-        char **grown = realloc(a->paths, cap * sizeof *grown);
-        if (!grown) return false;
-        a->paths = grown;
-        a->cap = cap;
-    }
-    return (a->paths[a->npaths++] = strdup(p)) != NULL;
-}
 
 static int parse(int argc, char **argv, verify_args *a)
 {
@@ -60,8 +48,8 @@ static int parse(int argc, char **argv, verify_args *a)
         usage(stderr);
         return 2;
     }
-    for (; i < argc; i++)
-        if (!add_path(a, argv[i])) { fprintf(stderr, "giamdinh verify: out of memory\n"); return 3; }
+    a->paths = (const char *const *)(argv + i);
+    a->npaths = (size_t)(argc - i);
     return 0;
 }
 
@@ -91,7 +79,7 @@ static int run(verify_args *a)
     if (st != GD_OK) { gd_store_close(store); return fail("loading the law, rules and registry", &err, st); }
     gd_batch_opts o = {.threads = a->threads, .out_path = a->out, .store = store, .on_error = print_error};
     gd_batch_summary sum;
-    st = gd_verify_batch(e.v, (const char *const *)a->paths, a->npaths, &o, &sum, &err);
+    st = gd_verify_batch(e.v, a->paths, a->npaths, &o, &sum, &err);
     gd_engine_close(&e);
     gd_store_close(store);
     if (st != GD_OK && st != GD_EINPUT) return fail("verify", &err, st);
@@ -105,8 +93,5 @@ int cmd_verify(int argc, char **argv)
         if (cli_is_help(argv[i])) { usage(stdout); return 0; }
     verify_args a = {0};
     int rc = parse(argc, argv, &a);
-    if (rc == 0) rc = run(&a);
-    for (size_t i = 0; i < a.npaths; i++) free(a.paths[i]);
-    free(a.paths);
-    return rc;
+    return rc ? rc : run(&a);
 }
