@@ -61,10 +61,24 @@ static const layout layouts[GD_REC_COUNT] = {
     [GD_REC_CARD] = {true, false, offsetof(gd_card, card_no), 0, {0}},
 };
 
+/* Built by hand: it runs for every dated lookup of every claim line. */
 bool snap_key(char *buf, const char *a, int n, const char *c)
 {
-    int len = snprintf(buf, GROUP_KEY_MAX, "%s" KEY_SEP "%d" KEY_SEP "%s", a, n, c);
-    return len > 0 && len < GROUP_KEY_MAX;
+    size_t la = strlen(a), lc = strlen(c);
+    char digits[12];
+    int nd = 0;
+    unsigned u = n < 0 ? 0u - (unsigned)n : (unsigned)n;
+    do digits[nd++] = (char)('0' + u % 10); while ((u /= 10) && nd < 11);
+    if (n < 0) digits[nd++] = '-';
+    if (la + lc + (size_t)nd + 3 > GROUP_KEY_MAX) return false;
+    char *p = buf;
+    memcpy(p, a, la);
+    p += la;
+    *p++ = KEY_SEP[0];
+    while (nd) *p++ = digits[--nd];
+    *p++ = KEY_SEP[0];
+    memcpy(p, c, lc + 1);
+    return true;
 }
 
 /* The group key of a record of a grouped kind; false for other kinds. */

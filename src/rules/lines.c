@@ -168,8 +168,7 @@ static void check_bid(vf_claim *w, size_t i)
                       l->code, w->c->facility);
         return;
     }
-    int64_t tol = vf_param(w->v, R_PRICE_ABOVE_BID, w->adm_date, "tolerance_milli", 0);
-    if (l->price > bid->price + tol) limit_price(w, i, R_PRICE_ABOVE_BID, bid->price, "winning bid");
+    if (l->price > bid->price + w->tol_bid) limit_price(w, i, R_PRICE_ABOVE_BID, bid->price, "winning bid");
     if (*l->src->bid_ref && *bid->bid_ref && !same_bid_ref(l->src->bid_ref, bid->bid_ref, 4))
         vf_line_limit(w, i, R_BID_REF_MISMATCH, -1, "TT_THAU \"%s\", the facility's winning bid is \"%s\"",
                       l->src->bid_ref, bid->bid_ref);
@@ -178,7 +177,7 @@ static void check_bid(vf_claim *w, size_t i)
 static void check_price(vf_claim *w, size_t i)
 {
     vf_line *l = &w->lines[i];
-    int64_t tol = vf_param(w->v, R_PRICE_ABOVE_CAP, w->adm_date, "tolerance_milli", 0);
+    int64_t tol = w->tol_cap;
     if (l->kind != GD_LINE_SERVICE) {
         check_bid(w, i);
         if (l->kind == GD_LINE_SUPPLY) {
@@ -231,44 +230,71 @@ static bool site_covers(const gd_practitioner_site *s, gd_time at)
     return minute >= s->minute_from || minute < s->minute_to;
 }
 
-static bool registered_at(const vf_claim *w, const char *licence, gd_time at)
-{
+/* The practitioners of a claim, each looked up once: `seen` maps a licence
+ * to 1 + its entry here; bits are the rules already raised for it (one
+ * flag per practitioner and rule, on the first line that breaks it). */
+typedef struct prac_entry {
+    const gd_practitioner *p;
+    const gd_practitioner_site *sites;
+    size_t nsites;
+    int bits;
+} prac_entry;
+
+typedef struct prac_cache {
+    vf_map seen;
+    prac_entry *v;
     size_t n;
-    const gd_practitioner_site *s = gd_registry_practitioner_sites(w->v->reg, licence, &n);
-    for (size_t k = 0; s && k < n; k++)
-        if (strcmp(s[k].facility, w->c->facility) == 0 && (at == GD_TIME_NONE || site_covers(&s[k], at))) return true;
+} prac_cache;
+
+enum { SEEN_UNLICENSED = 1, SEEN_SCOPE = 2, SEEN_SITE = 4 };
+
+static prac_entry *prac_lookup(vf_claim *w, prac_cache *pc, const char *licence)
+{
+    int64_t *slot = vf_map_slot(&pc->seen, licence);
+    if (!slot) return NULL;
+    if (*slot) return &pc->v[*slot - 1];
+    prac_entry *e = &pc->v[pc->n];
+    e->p = gd_registry_find_practitioner(w->v->reg, licence);
+    e->sites = e->p ? gd_registry_practitioner_sites(w->v->reg, licence, &e->nsites) : NULL;
+    if (!e->sites) e->nsites = 0;
+    e->bits = 0;
+    *slot = (int64_t)++pc->n;
+    return e;
+}
+
+static bool registered_at(const vf_claim *w, const prac_entry *e, gd_time at)
+{
+    for (size_t k = 0; k < e->nsites; k++)
+        if (strcmp(e->sites[k].facility, w->c->facility) == 0 && (at == GD_TIME_NONE || site_covers(&e->sites[k], at)))
+            return true;
     return false;
 }
 
-/* Every line is checked; a practitioner gets one flag per rule in a claim,
- * on the first line that breaks it (seen: licence → bits of the rules
- * already raised for it). */
-enum { SEEN_UNLICENSED = 1, SEEN_SCOPE = 2, SEEN_SITE = 4 };
-
-static void check_practitioner(vf_claim *w, size_t i, vf_map *seen)
+static void check_practitioner(vf_claim *w, size_t i, prac_cache *pc)
 {
     const gd_claim_line *s = w->lines[i].src;
     const char *lic = s->practitioner;
     if (!*lic) return;
-    int64_t *bits = vf_map_slot(seen, lic);
-    if (!bits) return;
-    const gd_practitioner *p = gd_registry_find_practitioner(w->v->reg, lic);
-    if (!p) {
-        if (!(*bits & SEEN_UNLICENSED))
+    prac_entry *e = prac_lookup(w, pc, lic);
+    if (!e) return;
+    w->lines[i].prac = e->p;
+    if (!e->p) {
+        if (!(e->bits & SEEN_UNLICENSED))
             vf_line_limit(w, i, R_PRACTITIONER_UNLICENSED, -1, "MA_BAC_SI %s has no registered licence", lic);
-        *bits |= SEEN_UNLICENSED;
+        e->bits |= SEEN_UNLICENSED;
         return;
     }
     const char *dept = *s->department ? s->department : w->c->department;
-    if (!(*bits & SEEN_SCOPE) && *p->scope && *dept && !in_list(dept, p->scope)) {
-        vf_line_limit(w, i, R_PRACTITIONER_OUT_OF_SCOPE, -1, "%s ordered in department %s, scope %s", lic, dept, p->scope);
-        *bits |= SEEN_SCOPE;
+    if (!(e->bits & SEEN_SCOPE) && *e->p->scope && *dept && !in_list(dept, e->p->scope)) {
+        vf_line_limit(w, i, R_PRACTITIONER_OUT_OF_SCOPE, -1, "%s ordered in department %s, scope %s", lic, dept,
+                      e->p->scope);
+        e->bits |= SEEN_SCOPE;
     }
-    if (!(*bits & SEEN_SITE) && !registered_at(w, lic, s->ordered_at)) {
+    if (!(e->bits & SEEN_SITE) && !registered_at(w, e, s->ordered_at)) {
         char t[16];
         vf_line_limit(w, i, R_PRACTITIONER_NOT_AT_FACILITY, -1, "%s is not registered at facility %s at %s", lic,
                       w->c->facility, s->ordered_at == GD_TIME_NONE ? "any time" : gd_time_format_compact(s->ordered_at, t));
-        *bits |= SEEN_SITE;
+        e->bits |= SEEN_SITE;
     }
 }
 
@@ -434,11 +460,13 @@ static void check_evidence(vf_claim *w)
 
 void vf_check_lines(vf_claim *w)
 {
-    vf_map seen;
-    if (!vf_map_init(&seen, w->arena, w->nlines, true)) { w->status = GD_ENOMEM; return; }
+    prac_cache pc = {.v = gd_arena_alloc(w->arena, (w->nlines ? w->nlines : 1) * sizeof *pc.v)};
+    if (!pc.v || !vf_map_init(&pc.seen, w->arena, w->nlines, true)) { w->status = GD_ENOMEM; return; }
+    w->tol_bid = vf_param(w->v, R_PRICE_ABOVE_BID, w->adm_date, "tolerance_milli", 0);
+    w->tol_cap = vf_param(w->v, R_PRICE_ABOVE_CAP, w->adm_date, "tolerance_milli", 0);
     for (size_t i = 0; i < w->nlines; i++) {
         check_times(w, i);
-        check_practitioner(w, i, &seen);
+        check_practitioner(w, i, &pc);
         if (!check_catalog(w, i)) continue;
         check_level(w, i);
         check_indication(w, i);

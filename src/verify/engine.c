@@ -363,11 +363,6 @@ static gd_status fill_decision(vf_claim *w, gd_decision *d)
 
 /* ---- facts for the cross-claim rules ------------------------------------------------ */
 
-static uint32_t practitioner_index(const gd_verifier *v, const char *licence)
-{
-    const gd_practitioner *p = *licence ? gd_registry_find_practitioner(v->reg, licence) : NULL;
-    return p ? (uint32_t)(p - v->prac_base) : UINT32_MAX;
-}
 
 static bool is_exam(const vf_line *l)
 {
@@ -381,8 +376,8 @@ static gd_status fill_orders(vf_claim *w, gd_claim_facts *f)
     f->exam_practitioner = UINT32_MAX;
     for (size_t i = 0; i < w->nlines; i++) {
         const gd_claim_line *s = w->lines[i].src;
-        uint32_t p = practitioner_index(w->v, s->practitioner);
-        if (p == UINT32_MAX || s->ordered_at == GD_TIME_NONE) continue;
+        if (!w->lines[i].prac || s->ordered_at == GD_TIME_NONE) continue;
+        uint32_t p = (uint32_t)(w->lines[i].prac - w->v->prac_base);
         f->orders[f->norders++] = (gd_order_fact){p, s->ordered_at, (uint16_t)s->table, s->stt};
         if (f->exam_practitioner == UINT32_MAX && is_exam(&w->lines[i])) f->exam_practitioner = p;
     }

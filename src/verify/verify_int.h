@@ -67,6 +67,7 @@ typedef struct vf_line {
     int64_t qty, price, ratio_dv, ratio_bh;  /* what the allowed amount is computed from */
     bool repriced;               /* qty/price/ratios changed: recompute allowed */
     int32_t best_flag;           /* the withholding flag that allows least, -1 none */
+    const gd_practitioner *prac; /* who ordered it (MA_BAC_SI), NULL if unknown */
     int64_t fund;                /* final fund payment */
 } vf_line;
 
@@ -83,6 +84,7 @@ typedef struct vf_claim {
     bool vtype_known;
     int stay_days;               /* computed: discharge − admission + 1 when the type counts days, else 0 */
     int32_t level_bp;            /* MUC_HUONG the law gives */
+    int64_t tol_bid, tol_cap;    /* tolerance_milli of PRICE_ABOVE_BID / PRICE_ABOVE_CAP */
     bool claim_rejected;
     vf_line *lines;  size_t nlines;
     gd_flag *flags;  size_t nflags, flags_cap;
