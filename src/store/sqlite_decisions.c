@@ -5,14 +5,24 @@
  * record), created by schema step 3 (sqlite_schema.c).
  *
  * Put: one transaction per call (BEGIN IMMEDIATE .. COMMIT, ROLLBACK on
- * any failure, so all or none).  Rows go MANY at a time through two reused
- * multi-row statements: an INSERT into decisions, whose primary key
- * refuses a revision that exists, and an upsert of claim_heads that
- * replaces a head only by a higher revision, so revisions may arrive in
- * any order.  Strings and records are bound SQLITE_STATIC (no copy) and
- * the bindings cleared before returning.  A chunk that violates a
- * constraint is replayed a row at a time to name the refused row.  A call
- * of BULK_ROWS rows or more takes the import's bulk mode (sq_bulk_begin).
+ * any failure, so all or none).  The rows are sorted by key (facility,
+ * claim_key, revision), which finds a key given twice before anything is
+ * written, then go into decisions PUT_MANY at a time through one reused
+ * multi-row INSERT, whose primary key refuses a revision that exists;
+ * strings and records are bound SQLITE_STATIC (no copy) and the bindings
+ * cleared before returning.  A chunk that violates a constraint is
+ * replayed a row at a time to name the refused row.  Then
+ * one INSERT .. SELECT brings claim_heads up to date from the decisions
+ * rows the call added (rowid above the maximum before it), sorted in
+ * claim_heads key order, as an upsert that replaces a head only by a
+ * higher revision, so revisions may arrive in any order and any number of
+ * calls.  One statement rather than one per chunk because SQLite journals,
+ * per statement, every page the statement changes that existed before it
+ * (to undo just that statement): chunked upserts into two B-trees in
+ * different orders copied ~30 KB of 16 KiB pages per row; the single
+ * statement copies each touched page once, and none when the pages are
+ * new.  (bench_decisions: 35-40 % faster.)  A call of BULK_ROWS rows or
+ * more takes the import's bulk mode (sq_bulk_begin).
  *
  * Scans: the heads in claim_heads key order (person, admission, facility,
  * claim key; no sort), a claim's history through the decisions key; rows
@@ -30,6 +40,7 @@
 #include "base/buf.h"
 
 #define BULK_ROWS 65536
+#define PUT_MANY 64              /* rows per multi-row INSERT into decisions */
 
 /* The columns every statement names, in this order (claim_heads has all
  * of them; decisions has them and then record). */
@@ -91,7 +102,7 @@ static void put_head_update(gd_buf *b)
 
 static void build_sql(gd_buf *b, int which)
 {
-    int rows = which == DS_PUT_MANY ? MANY : 1;
+    int rows = which == DS_PUT_MANY ? PUT_MANY : 1;
     switch (which) {
     case DS_PUT_ONE:
     case DS_PUT_MANY:
@@ -100,7 +111,8 @@ static void build_sql(gd_buf *b, int which)
         break;
     case DS_HEADS:
         gd_buf_puts(b, "INSERT INTO claim_heads (" HEAD_COLUMNS ") SELECT " HEAD_COLUMNS
-                       " FROM decisions WHERE rowid > ?1 ORDER BY person_id, admitted_at, facility, claim_key");
+                       " FROM decisions WHERE rowid > ?1"
+                       " ORDER BY person_id, admitted_at, facility, claim_key");
         put_head_update(b);
         break;
     case DS_HISTORY:
@@ -146,8 +158,8 @@ static void bind_text(sqlite3_stmt *st, int i, const char *text)
     sqlite3_bind_text(st, i, text, -1, SQLITE_STATIC);
 }
 
-/* Binds r at parameters base+1 .. base+NHEAD (+1 for the record). */
-static void bind_row(sqlite3_stmt *st, int base, const gd_decision_row *r, bool record)
+/* Binds r at parameters base+1 .. base+NDECISION. */
+static void bind_row(sqlite3_stmt *st, int base, const gd_decision_row *r)
 {
     bind_text(st, base + 1 + C_FACILITY, r->facility);
     bind_text(st, base + 1 + C_CLAIM_KEY, r->claim_key);
@@ -168,41 +180,58 @@ static void bind_row(sqlite3_stmt *st, int base, const gd_decision_row *r, bool 
     sqlite3_bind_int64(st, base + 1 + C_PATIENT, r->patient_pays);
     bind_text(st, base + 1 + C_DECIDED_AT, r->decided_at);
     bind_text(st, base + 1 + C_DISPENSED, r->dispensed ? r->dispensed : "");
-    if (record)
-        sqlite3_bind_text64(st, base + 1 + C_RECORD, r->record, r->record_len, SQLITE_STATIC,
-                            SQLITE_UTF8);
+    sqlite3_bind_text64(st, base + 1 + C_RECORD, r->record, r->record_len, SQLITE_STATIC, SQLITE_UTF8);
 }
 
-/* One call's rows being written. */
+/* One call's rows being written, and the same rows in key order. */
 typedef struct put_job {
     sq_store *s;
     const gd_decision_row *rows;
+    const gd_decision_row **order;
     size_t n;
     gd_err *err;
 } put_job;
 
-static bool same_key(const gd_decision_row *a, const gd_decision_row *b)
+/* (facility, claim_key, revision) order.  Inserting in key order keeps the
+ * decisions key index from being written at random pages (verification
+ * writes in person order, which scatters claim keys). */
+static int cmp_key(const void *pa, const void *pb)
 {
-    return a->revision == b->revision && strcmp(a->facility, b->facility) == 0 &&
-           strcmp(a->claim_key, b->claim_key) == 0;
+    const gd_decision_row *a = *(const gd_decision_row *const *)pa;
+    const gd_decision_row *b = *(const gd_decision_row *const *)pb;
+    int c = strcmp(a->facility, b->facility);
+    if (!c) c = strcmp(a->claim_key, b->claim_key);
+    return c ? c : (a->revision > b->revision) - (a->revision < b->revision);
 }
 
-/* Row i was refused by a constraint (rc): says which, naming the row. */
-static gd_status refused(const put_job *j, size_t i, int rc)
+static long row_number(const put_job *j, const gd_decision_row *r) { return (long)(r - j->rows) + 1; }
+
+/* Sorts j->order; the same key twice in the call is then adjacent. */
+static gd_status sort_and_check(put_job *j)
 {
-    const gd_decision_row *r = &j->rows[i];
-    long line = (long)(i + 1);
-    if (rc != SQLITE_CONSTRAINT_PRIMARYKEY && rc != SQLITE_CONSTRAINT_UNIQUE)
-        return gd_err_set(j->err, GD_EINPUT, NULL, line, NULL, "decision %s:%s revision %d refused: %s",
-                          r->facility, r->claim_key, r->revision, sqlite3_errmsg(j->s->db));
-    for (size_t k = 0; k < i; k++)
-        if (same_key(&j->rows[k], r))
-            return gd_err_set(j->err, GD_EINPUT, NULL, line, "revision",
-                              "decision %s:%s revision %d is given twice (rows %zu and %zu)",
-                              r->facility, r->claim_key, r->revision, k + 1, i + 1);
-    return gd_err_set(j->err, GD_EINPUT, NULL, line, "revision",
-                      "decision %s:%s revision %d already exists", r->facility, r->claim_key,
-                      r->revision);
+    for (size_t i = 0; i < j->n; i++) j->order[i] = &j->rows[i];
+    qsort(j->order, j->n, sizeof *j->order, cmp_key);
+    for (size_t i = 1; i < j->n; i++) {
+        if (cmp_key(&j->order[i - 1], &j->order[i]) != 0) continue;
+        long a = row_number(j, j->order[i - 1]), b = row_number(j, j->order[i]);
+        const gd_decision_row *r = j->order[i];
+        return gd_err_set(j->err, GD_EINPUT, NULL, a > b ? a : b, "revision",
+                          "decision %s:%s revision %d is given twice (rows %ld and %ld)", r->facility,
+                          r->claim_key, r->revision, a < b ? a : b, a > b ? a : b);
+    }
+    return GD_OK;
+}
+
+/* Row r was refused by a constraint (rc): says which, naming the row. */
+static gd_status refused(const put_job *j, const gd_decision_row *r, int rc)
+{
+    long line = row_number(j, r);
+    if (rc == SQLITE_CONSTRAINT_PRIMARYKEY || rc == SQLITE_CONSTRAINT_UNIQUE)
+        return gd_err_set(j->err, GD_EINPUT, NULL, line, "revision",
+                          "decision %s:%s revision %d already exists", r->facility, r->claim_key,
+                          r->revision);
+    return gd_err_set(j->err, GD_EINPUT, NULL, line, NULL, "decision %s:%s revision %d refused: %s",
+                      r->facility, r->claim_key, r->revision, sqlite3_errmsg(j->s->db));
 }
 
 /* Steps a bound statement; a constraint failure is returned as *rc. */
@@ -214,12 +243,12 @@ static gd_status step(const put_job *j, sqlite3_stmt *st, int *rc)
     return sq_fail(j->s->db, j->err, "writing decisions");
 }
 
-/* Rows from .. from+count into decisions; count is MANY or 1. */
+/* Rows order[from .. from+count) into decisions; count is PUT_MANY or 1. */
 static gd_status insert_rows(const put_job *j, size_t from, size_t count, int *rc)
 {
-    sqlite3_stmt *st = dec_stmt(j->s, count == MANY ? DS_PUT_MANY : DS_PUT_ONE, j->err);
+    sqlite3_stmt *st = dec_stmt(j->s, count == PUT_MANY ? DS_PUT_MANY : DS_PUT_ONE, j->err);
     if (!st) return GD_EIO;
-    for (size_t r = 0; r < count; r++) bind_row(st, (int)r * NDECISION, &j->rows[from + r], true);
+    for (size_t r = 0; r < count; r++) bind_row(st, (int)r * NDECISION, j->order[from + r]);
     return step(j, st, rc);
 }
 
@@ -230,13 +259,21 @@ static gd_status find_refused(const put_job *j, size_t from, size_t count)
     for (size_t i = from; i < from + count; i++) {
         int rc;
         if (insert_rows(j, i, 1, &rc) != GD_OK) return GD_EIO;
-        if (rc != SQLITE_DONE) return refused(j, i, rc);
+        if (rc != SQLITE_DONE) return refused(j, j->order[i], rc);
     }
     return gd_err_set(j->err, GD_EIO, NULL, 0, NULL, "decisions refused, but no row alone is");
 }
 
+static gd_status insert_chunk(const put_job *j, size_t from, size_t count)
+{
+    int rc;
+    if (insert_rows(j, from, count, &rc) != GD_OK) return GD_EIO;
+    return rc == SQLITE_DONE ? GD_OK : find_refused(j, from, count);
+}
+
 /* One statement brings claim_heads up to date with every revision this
- * put wrote (the decisions rows after `after`), in claim_heads key order. */
+ * put wrote: the decisions rows after `after`, the largest rowid before
+ * the put (rows are never deleted, so SQLite numbers new rows above it). */
 static gd_status update_heads(const put_job *j, sqlite3_int64 after)
 {
     sqlite3_stmt *st = dec_stmt(j->s, DS_HEADS, j->err);
@@ -247,13 +284,6 @@ static gd_status update_heads(const put_job *j, sqlite3_int64 after)
     return rc == SQLITE_DONE ? GD_OK : sq_fail(j->s->db, j->err, "updating claim heads");
 }
 
-static gd_status insert_chunk(const put_job *j, size_t from, size_t count)
-{
-    int rc;
-    if (insert_rows(j, from, count, &rc) != GD_OK) return GD_EIO;
-    return rc == SQLITE_DONE ? GD_OK : find_refused(j, from, count);
-}
-
 static gd_status put_all(const put_job *j)
 {
     sqlite3_int64 after;
@@ -261,7 +291,7 @@ static gd_status put_all(const put_job *j)
         return GD_EIO;
     size_t i = 0;
     gd_status st = GD_OK;
-    for (; st == GD_OK && i + MANY <= j->n; i += MANY) st = insert_chunk(j, i, MANY);
+    for (; st == GD_OK && i + PUT_MANY <= j->n; i += PUT_MANY) st = insert_chunk(j, i, PUT_MANY);
     for (; st == GD_OK && i < j->n; i++) st = insert_chunk(j, i, 1);
     return st == GD_OK ? update_heads(j, after) : st;
 }
@@ -278,15 +308,18 @@ gd_status sq_put_decisions(gd_store *base, const gd_decision_row *rows, size_t n
     sq_store *s = sq(base);
     if (need_tables(s, err) != GD_OK) return GD_EUSAGE;
     if (s->read_only) return gd_err_set(err, GD_EUSAGE, NULL, 0, NULL, "store is open read-only");
-    bool bulk = n >= BULK_ROWS;
+    put_job j = {s, rows, malloc(n * sizeof(const gd_decision_row *)), n, err};
+    if (!j.order) return gd_err_set(err, GD_ENOMEM, NULL, 0, NULL, "out of memory");
+    gd_status st = sort_and_check(&j);
+    bool bulk = st == GD_OK && n >= BULK_ROWS;
     if (bulk) sq_bulk_begin(s);
-    put_job j = {s, rows, n, err};
-    gd_status st = run(s, "BEGIN IMMEDIATE", "starting to write decisions", err);
+    if (st == GD_OK) st = run(s, "BEGIN IMMEDIATE", "starting to write decisions", err);
     if (st == GD_OK) st = put_all(&j);
     if (st == GD_OK) st = run(s, "COMMIT", "committing decisions", err);
-    if (st != GD_OK) sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    if (st != GD_OK && !sqlite3_get_autocommit(s->db)) sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
     unbind_puts(s);
     if (bulk) sq_bulk_end(s);
+    free(j.order);
     return st;
 }
 

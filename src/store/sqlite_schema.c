@@ -116,9 +116,11 @@ static const char schema_v2[] =
     " FROM import_log ORDER BY id;";
 
 /* Verification decisions (docs/store.md).  decisions keeps every revision
- * of every claim, with its JSON record; it is a rowid table (rows of ~2 KB
- * fit a 4 KB leaf page, where a WITHOUT ROWID cell would spill to overflow
- * pages beyond ~1 KB) with its key as a separate unique index.
+ * of every claim, with its JSON record; it is a rowid table with its key
+ * as a separate unique index: a ~2 KB row stays whole in a table leaf,
+ * where a WITHOUT ROWID cell spills to overflow pages beyond a quarter of
+ * a page (~1 KB in stores made with 4 KiB pages), and the rowids, which
+ * only grow, tell a put which rows it added (sqlite_decisions.c).
  * claim_heads is the cross-claim index: one row per claim, a copy of its
  * highest revision without the record, keyed in verification's canonical
  * order so that the person-ordered scan is a plain walk of its B-tree;

@@ -2,8 +2,9 @@
  * store.c — the backend-neutral entry points of store.h.
  *
  * Picks the backend from the path, keeps the import/load nesting honest
- * (so that every backend sees calls in a valid order) and forwards the
- * rest to the backend's ops table.
+ * (so that every backend sees calls in a valid order), checks decision
+ * rows (so that every backend refuses the same rows with the same
+ * messages) and forwards the rest to the backend's ops table.
  */
 #include "store/backend.h"
 
@@ -115,9 +116,6 @@ gd_status gd_store_has(gd_store *s, gd_rec_kind kind, const char *code, bool *fo
 }
 
 /* ---- decisions ----------------------------------------------------------- */
-
-/* The checks every backend relies on, so that a bad row is refused with
- * the same message whatever the backend, before anything is written. */
 
 static gd_status bad_row(gd_err *err, size_t i, const char *field, const gd_decision_row *r,
                          const char *what)

@@ -100,7 +100,7 @@ static gd_decision_row row(const char *facility, const char *key, int revision, 
 /* What a scan handed over, copied out of the callback. */
 typedef struct seen_row {
     gd_decision_row r;
-    char facility[8], claim_key[32], person_id[16], card[20], decided_at[40], record[256];
+    char facility[8], claim_key[32], person_id[16], card[20], decided_at[40], dispensed[64], record[256];
     bool record_null;
 } seen_row;
 
@@ -122,6 +122,7 @@ static int collect(void *ctx, const gd_decision_row *rows, size_t n)
         snprintf(s->person_id, sizeof s->person_id, "%s", rows[i].person_id);
         snprintf(s->card, sizeof s->card, "%s", rows[i].card);
         snprintf(s->decided_at, sizeof s->decided_at, "%s", rows[i].decided_at);
+        snprintf(s->dispensed, sizeof s->dispensed, "%s", rows[i].dispensed);
         s->record_null = rows[i].record == NULL;
         if (rows[i].record) snprintf(s->record, sizeof s->record, "%s", rows[i].record);
     }
@@ -176,6 +177,7 @@ static void revisions_are_put_and_read_back(void **state)
     rows[1].discharged_at = GD_TIME_NONE;
     rows[1].card = "DN4797900000001";
     rows[1].decided_at = "2025-04-02T09:00:00+07:00";
+    rows[1].dispensed = "40.1\t20148\t20177\t1\t1\n";
     put_ok(w, rows, 3);
 
     seen *h = history(w, "79001", "HS01");
@@ -199,6 +201,7 @@ static void revisions_are_put_and_read_back(void **state)
     assert_int_equal(a->r.fund_pays, 800000);
     assert_int_equal(a->r.patient_pays, 200000);
     assert_string_equal(a->decided_at, "2025-03-31T10:15:00+07:00");
+    assert_string_equal(a->dispensed, "");              /* NULL is stored as none */
     assert_string_equal(a->record, REC1);
     assert_int_equal(a->r.record_len, strlen(REC1));
 
@@ -212,7 +215,14 @@ static void revisions_are_put_and_read_back(void **state)
     assert_int_equal(b->r.allowed, 0);
     assert_int_equal(b->r.rejected_amount, 1150000);
     assert_string_equal(b->decided_at, "2025-04-02T09:00:00+07:00");
+    assert_string_equal(b->dispensed, "40.1\t20148\t20177\t1\t1\n");
     assert_string_equal(b->record, REC2);
+    free(h);
+    h = heads(w);                                       /* the head carries it too */
+    assert_int_equal(h->n, 2);
+    assert_string_equal(h->rows[1].facility, "79001");
+    assert_int_equal(h->rows[1].r.revision, 2);
+    assert_string_equal(h->rows[1].dispensed, "40.1\t20148\t20177\t1\t1\n");
     free(h);
 
     /* Spelled out in the file, as in the record. */
