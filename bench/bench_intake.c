@@ -21,6 +21,7 @@
 
 #include "base/base64.h"
 #include "intake/intake.h"
+#include "baseline.h"
 
 static double now(void)
 {
@@ -29,29 +30,6 @@ static double now(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static long baseline_file(const char *path)
-{
-    xmlTextReaderPtr r = xmlReaderForFile(path, NULL, XML_PARSE_NONET | XML_PARSE_NOCDATA);
-    long docs = 0;
-    if (!r) return 0;
-    while (xmlTextReaderRead(r) == 1) {
-        if (xmlTextReaderNodeType(r) != XML_READER_TYPE_ELEMENT ||
-            strcmp((const char *)xmlTextReaderConstLocalName(r), "NOIDUNGFILE") != 0)
-            continue;
-        xmlChar *b64 = xmlTextReaderReadString(r);
-        size_t n = strlen((char *)b64);
-        unsigned char *buf = malloc(n / 4 * 3 + 4);
-        long len = gd_base64_decode((char *)b64, n, buf);
-        if (len > 0) {
-            xmlDocPtr doc = xmlReadMemory((char *)buf, (int)len, NULL, NULL, XML_PARSE_NONET);
-            if (doc) { docs++; xmlFreeDoc(doc); }
-        }
-        free(buf);
-        xmlFree(b64);
-    }
-    xmlFreeTextReader(r);
-    return docs;
-}
 
 static long ours_file(const char *path, gd_arena *a)
 {

@@ -63,6 +63,7 @@
 #include "synth/synth.h"
 #include "verify/batch.h"
 #include "verify/verify.h"
+#include "baseline.h"
 
 #define INMEM_RUNS 5
 #define DECIDED_AT "2025-12-31T00:00:00+07:00"
@@ -145,30 +146,6 @@ static void list_claims(const char *dir, file_list *fl)
 
 /* ---- baseline: bare libxml2, T threads over whole files ------------------------------------- */
 
-static long baseline_file(const char *path)
-{
-    xmlTextReaderPtr r = xmlReaderForFile(path, NULL, XML_PARSE_NONET | XML_PARSE_NOCDATA);
-    long docs = 0;
-    if (!r) return 0;
-    while (xmlTextReaderRead(r) == 1) {
-        if (xmlTextReaderNodeType(r) != XML_READER_TYPE_ELEMENT ||
-            strcmp((const char *)xmlTextReaderConstLocalName(r), "NOIDUNGFILE") != 0)
-            continue;
-        xmlChar *b64 = xmlTextReaderReadString(r);
-        if (!b64) continue;
-        size_t n = strlen((char *)b64);
-        unsigned char *buf = malloc(n / 4 * 3 + 4);
-        long len = buf ? gd_base64_decode((char *)b64, n, buf) : -1;
-        if (len > 0) {
-            xmlDocPtr doc = xmlReadMemory((char *)buf, (int)len, NULL, NULL, XML_PARSE_NONET);
-            if (doc) { docs++; xmlFreeDoc(doc); }
-        }
-        free(buf);
-        xmlFree(b64);
-    }
-    xmlFreeTextReader(r);
-    return docs;
-}
 
 typedef struct baseline_job {
     const file_list *files;
