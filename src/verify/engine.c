@@ -86,7 +86,6 @@ void gd_verifier_free(gd_verifier *v)
     free(v);
 }
 
-const gd_registry *gd_verifier_registry(const gd_verifier *v) { return v->reg; }
 
 const gd_rule_def *vf_rule(const gd_verifier *v, gd_rule_id id, gd_date on)
 {
@@ -106,12 +105,6 @@ int64_t vf_param(const gd_verifier *v, gd_rule_id id, gd_date on, const char *na
     return d ? gd_rule_param(d, name, dflt) : dflt;
 }
 
-int gd_verifier_rule_severity(const gd_verifier *v, const char *rule, gd_date on)
-{
-    gd_rule_id id = vf_rule_by_name(rule);
-    const gd_rule_def *d = id == R_COUNT ? NULL : vf_rule(v, id, on);
-    return d ? (int)d->severity : -1;
-}
 
 /* ---- money ---------------------------------------------------------------------- */
 
@@ -478,11 +471,7 @@ gd_status gd_verify_apply_flag(const gd_verifier *v, gd_decision *d, const char 
     if (takes_amount) f.amount = d->fund_claimed;
     grown[d->nflags++] = f;
     d->flags = grown;
-    int64_t claimed = d->claimed, other = d->other_sources;
-    decision_totals(d);
-    d->claimed = claimed;
-    d->other_sources = other;
-    d->uncovered = d->claimed - d->other_sources - d->allowed - d->rejected_amount;
+    decision_totals(d);             /* claimed and other_sources were set by fill_decision */
     decision_outcome(d, d->claim_rejected);
     return GD_OK;
 }

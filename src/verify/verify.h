@@ -106,9 +106,6 @@ gd_status gd_verify_claim(const gd_verifier *v, const gd_claim *c, gd_arena *are
 gd_status gd_verify_apply_flag(const gd_verifier *v, gd_decision *d, const char *rule, int table, int stt,
                                gd_time admitted, const char *message, gd_arena *arena);
 
-/* The severity a rule has on a day; -1 when not in force. */
-int gd_verifier_rule_severity(const gd_verifier *v, const char *rule, gd_date on);
-const gd_registry *gd_verifier_registry(const gd_verifier *v);
 
 /* ---- cross-claim ---------------------------------------------------------- */
 
