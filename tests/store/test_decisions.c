@@ -14,54 +14,11 @@
 #include "testutil.h"
 
 #include "store/store.h"
+#include "store_world.h"
 
-typedef struct world {
-    char *dir;
-    char path[4096];
-    gd_store *store;
-    gd_err err;
-} world;
+static int setup(void **state) { return world_setup(state, "decisions", "d.db"); }
 
-static int setup(void **state)
-{
-    world *w = calloc(1, sizeof *w);
-    w->dir = tu_make_tmpdir("decisions");
-    snprintf(w->path, sizeof w->path, "%s/d.db", w->dir);
-    *state = w;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    world *w = *state;
-    gd_store_close(w->store);
-    tu_remove_tree(w->dir);
-    free(w->dir);
-    free(w);
-    return 0;
-}
-
-static void open_store(world *w, int version, bool read_only)
-{
-    gd_store_opts opts = {.schema_version = version, .read_only = read_only};
-    gd_store_close(w->store);
-    w->store = NULL;
-    assert_int_equal(gd_store_open(&w->store, w->path, &opts, &w->err), GD_OK);
-}
-
-/* A value from a side connection (the test looks at the file itself). */
-static long long peek(const char *path, const char *sql)
-{
-    sqlite3 *db;
-    sqlite3_stmt *st;
-    long long v = -1;
-    assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
-    if (sqlite3_step(st) == SQLITE_ROW) v = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    sqlite3_close(db);
-    return v;
-}
+static void open_store(world *w, int version, bool read_only) { world_open(w, version, read_only); }
 
 static char *peek_text(const char *path, const char *sql, char *out, size_t size)
 {
