@@ -18,13 +18,17 @@ static const command commands[] = {
     {"import", cmd_import, "load registry and catalog CSV files into the store"},
     {"verify", cmd_verify, "verify claim files and write one decision record per claim"},
     {"eval", cmd_eval, "score decisions against the injected-error labels of truth.csv"},
+    {"drg", cmd_drg, "DRG definitions: import the Thai tables, calibrate weights, case-mix report"},
+    {"group", cmd_group, "group inpatient cases (CSV) into DRGs with a definition set"},
+    {"simulate", cmd_simulate, "what-if: re-price a period of DRG cases under new base rates or definitions"},
+    {"capitation", cmd_capitation, "primary-care budgets per facility against its enrollees' outpatient spend"},
 };
 
 static void usage(FILE *out)
 {
     fprintf(out, "usage: giamdinh <command> [options]   (giamdinh <command> --help)\n\ncommands:\n");
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-        fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].summary);
+        fprintf(out, "  %-11s %s\n", commands[i].name, commands[i].summary);
 }
 
 int main(int argc, char **argv)

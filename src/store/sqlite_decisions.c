@@ -47,13 +47,14 @@
 #define HEAD_COLUMNS                                                                          \
     "facility,claim_key,revision,content_hash,person_id,card,admitted_at,discharged_at,"       \
     "visit_class,outcome,workflow,claimed,allowed,rejected_amount,fund_pays,patient_pays,"     \
-    "decided_at,dispensed"
-#define NHEAD 18
+    "decided_at,dispensed,drg,drg_defs,drg_weight_e4,drg_adj_weight_e4,drg_payment,drg_case"
+#define NHEAD 24
 #define NDECISION (NHEAD + 1)
 
 enum { C_FACILITY, C_CLAIM_KEY, C_REVISION, C_HASH, C_PERSON, C_CARD, C_ADMITTED, C_DISCHARGED,
        C_CLASS, C_OUTCOME, C_WORKFLOW, C_CLAIMED, C_ALLOWED, C_REJECTED, C_FUND, C_PATIENT,
-       C_DECIDED_AT, C_DISPENSED, C_RECORD };
+       C_DECIDED_AT, C_DISPENSED, C_DRG, C_DRG_DEFS, C_DRG_WEIGHT, C_DRG_ADJ_WEIGHT, C_DRG_PAYMENT,
+       C_DRG_CASE, C_RECORD };
 
 /* Enumerations are stored spelled out, as in the decision record. */
 static const char *const visit_names[] = {"outpatient", "inpatient"};
@@ -64,7 +65,7 @@ static gd_status need_tables(sq_store *s, gd_err *err)
 {
     if (s->schema_version >= SQ_DECISIONS_SCHEMA) return GD_OK;
     return gd_err_set(err, GD_EUSAGE, NULL, 0, NULL,
-                      "store: schema version %d has no decision tables (version %d adds them)",
+                      "store: schema version %d lacks the decision tables of version %d",
                       s->schema_version, SQ_DECISIONS_SCHEMA);
 }
 
@@ -158,6 +159,21 @@ static void bind_text(sqlite3_stmt *st, int i, const char *text)
     sqlite3_bind_text(st, i, text, -1, SQLITE_STATIC);
 }
 
+/* The DRG columns: NULL for a claim that was not grouped. */
+static void bind_drg(sqlite3_stmt *st, int base, const gd_decision_row *r)
+{
+    if (!r->drg || !*r->drg) {
+        for (int c = C_DRG; c <= C_DRG_CASE; c++) sqlite3_bind_null(st, base + 1 + c);
+        return;
+    }
+    bind_text(st, base + 1 + C_DRG, r->drg);
+    bind_text(st, base + 1 + C_DRG_DEFS, r->drg_defs ? r->drg_defs : "");
+    sqlite3_bind_int64(st, base + 1 + C_DRG_WEIGHT, r->drg_weight_e4);
+    sqlite3_bind_int64(st, base + 1 + C_DRG_ADJ_WEIGHT, r->drg_adj_weight_e4);
+    sqlite3_bind_int64(st, base + 1 + C_DRG_PAYMENT, r->drg_payment);
+    bind_text(st, base + 1 + C_DRG_CASE, r->drg_case ? r->drg_case : "");
+}
+
 /* Binds r at parameters base+1 .. base+NDECISION. */
 static void bind_row(sqlite3_stmt *st, int base, const gd_decision_row *r)
 {
@@ -180,6 +196,7 @@ static void bind_row(sqlite3_stmt *st, int base, const gd_decision_row *r)
     sqlite3_bind_int64(st, base + 1 + C_PATIENT, r->patient_pays);
     bind_text(st, base + 1 + C_DECIDED_AT, r->decided_at);
     bind_text(st, base + 1 + C_DISPENSED, r->dispensed ? r->dispensed : "");
+    bind_drg(st, base, r);
     sqlite3_bind_text64(st, base + 1 + C_RECORD, r->record, r->record_len, SQLITE_STATIC, SQLITE_UTF8);
 }
 
@@ -355,6 +372,14 @@ static void read_row(sqlite3_stmt *st, gd_decision_row *r, sq_text *t, bool reco
     r->patient_pays = sqlite3_column_int64(st, C_PATIENT);
     r->decided_at = sq_col_str(st, C_DECIDED_AT, t);
     r->dispensed = sq_col_str(st, C_DISPENSED, t);
+    if (sqlite3_column_type(st, C_DRG) != SQLITE_NULL) {
+        r->drg = sq_col_str(st, C_DRG, t);
+        r->drg_defs = sq_col_str(st, C_DRG_DEFS, t);
+        r->drg_case = sq_col_str(st, C_DRG_CASE, t);
+        r->drg_weight_e4 = sqlite3_column_int64(st, C_DRG_WEIGHT);
+        r->drg_adj_weight_e4 = sqlite3_column_int64(st, C_DRG_ADJ_WEIGHT);
+        r->drg_payment = sqlite3_column_int64(st, C_DRG_PAYMENT);
+    }
     if (!record) return;
     r->record = sq_col_str(st, C_RECORD, t);
     r->record_len = (size_t)sqlite3_column_bytes(st, C_RECORD);

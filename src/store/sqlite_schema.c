@@ -156,12 +156,27 @@ static const char schema_v3[] =
     " visit_class, outcome, workflow, claimed, allowed, rejected_amount, fund_pays, patient_pays,"
     " decided_at, lower(hex(content_hash)) AS content_hash FROM decisions;";
 
+/* The DRG grouping of inpatient claims: code, definition version, weight,
+ * adjusted weight, case payment and the grouping inputs (docs/drg.md), on
+ * every revision and on the head, so that payment reports, calibration and
+ * what-if simulation read claim_heads alone. */
+#define DRG_COLUMNS(t) \
+    "ALTER TABLE " t " ADD COLUMN drg TEXT;" \
+    "ALTER TABLE " t " ADD COLUMN drg_defs TEXT;" \
+    "ALTER TABLE " t " ADD COLUMN drg_weight_e4 INTEGER;" \
+    "ALTER TABLE " t " ADD COLUMN drg_adj_weight_e4 INTEGER;" \
+    "ALTER TABLE " t " ADD COLUMN drg_payment INTEGER;" \
+    "ALTER TABLE " t " ADD COLUMN drg_case TEXT;"
+
+static const char schema_v4[] = DRG_COLUMNS("decisions") DRG_COLUMNS("claim_heads");
+
 typedef struct migration { int version; const char *name; const char *sql; } migration;
 
 static const migration migrations[] = {
     {1, "registry and catalog tables", schema_v1},
     {2, "readable views", schema_v2},
     {3, "verification decisions and claim heads", schema_v3},
+    {4, "DRG grouping of inpatient claims", schema_v4},
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 

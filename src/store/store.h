@@ -164,6 +164,10 @@ typedef struct gd_decision_row {
     const char *dispensed;      /* what the pharmacy rules remember of the claim: one line
                                    "ingredient\tfrom\tto\tstt\tchronic" per drug dispensed
                                    (days as integers, chronic 0/1); NULL or "" = none */
+    /* The DRG of an inpatient claim (schema 4); drg NULL or "" = not grouped. */
+    const char *drg, *drg_defs;
+    const char *drg_case;       /* the grouping inputs (gd_drg_case_format), for regrouping */
+    int64_t drg_weight_e4, drg_adj_weight_e4, drg_payment;
     const char *record;         /* the JSON decision record (one line, no newline) */
     size_t record_len;
 } gd_decision_row;
@@ -208,5 +212,31 @@ gd_status gd_store_claim_history(gd_store *s, const char *facility, const char *
                                  gd_decision_scan_fn fn, void *ctx, gd_err *err);
 
 gd_status gd_store_count_decisions(gd_store *s, uint64_t *n, gd_err *err);  /* all revisions */
+
+/* ---- capitation (src/store/sqlite_capitation.c) ------------------------ */
+
+/* A card valid on at least one day of a period, with its holder's sex,
+ * birth and death dates (the holder's other fields are not read). */
+typedef struct gd_enrolment {
+    uint64_t person;             /* person_id as a number (the 10 digits) */
+    char card_no[16];
+    char primary_facility[6];
+    gd_date valid_from, valid_to;
+    char sex;                    /* 'M' or 'F' */
+    gd_date birth_date;
+    gd_date died_on;             /* GD_DATE_NONE while alive */
+} gd_enrolment;
+
+typedef int (*gd_enrolment_scan_fn)(void *ctx, const gd_enrolment *rows, size_t n);
+
+/* Every card with valid_from <= to and valid_to >= from, joined with its
+ * holder, in card key order: by person, so a person's cards come together
+ * and persons come in ascending person_id.  Batches of 4096, valid until
+ * fn returns; a non-zero return stops the scan (GD_OK).  One streaming
+ * statement (no sort, no index beyond the keys): millions of cards in
+ * seconds.  SQLite backend only; not inside an import; GD_EUSAGE on an
+ * empty period. */
+gd_status gd_store_scan_enrolment(gd_store *s, gd_date from, gd_date to, gd_enrolment_scan_fn fn,
+                                  void *ctx, gd_err *err);
 
 #endif

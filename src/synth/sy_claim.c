@@ -36,12 +36,20 @@ uint32_t sy_segment_of(const sy_plan *p, uint64_t i)
     return lo;
 }
 
-bool sy_lottery(const sy_plan *p, uint64_t i, int *kind)
+/* The per-claim lottery: a share fraud_ppm of all claims, the kind by the
+ * weights of injection_mix.csv. */
+static bool lottery_draw(const sy_plan *p, uint64_t i, int *kind)
 {
     if (sy_hash(p, 0x1077, i, 0) % 1000000 >= p->fraud_ppm) return false;
     uint64_t total = p->kind_cum[SY_NKINDS - 1];
     *kind = (int)sy_pick_cum(p->kind_cum, SY_NKINDS, sy_hash(p, 0x1078, i, 0) % total);
     return true;
+}
+
+bool sy_lottery(const sy_plan *p, uint64_t i, int *kind)
+{
+    *kind = sy_behaviour_draw(p, i, p->seg[sy_segment_of(p, i)].facility);
+    return *kind != SY_K_NONE || lottery_draw(p, i, kind);
 }
 
 /* ---- diagnoses ---------------------------------------------------------------------- */
@@ -320,6 +328,16 @@ void sy_claim_copy_header(sy_claim *dst, const sy_claim *src)
     memcpy(dst, src, offsetof(sy_claim, lines));
 }
 
+/* Applies header-level kind k when feasible; an infeasible one is undone. */
+static bool try_header_kind(const sy_plan *p, sy_claim *c, int k, sy_claim *tmp)
+{
+    unsigned char saved[offsetof(sy_claim, lines)];
+    memcpy(saved, c, sizeof saved);
+    if (sy_inject_header(p, c, k, tmp)) { c->kind = k; return true; }
+    memcpy(c, saved, sizeof saved);
+    return false;
+}
+
 void sy_claim_header(const sy_plan *p, uint64_t i, sy_claim *c, sy_claim *tmp)
 {
     memset(c, 0, offsetof(sy_claim, lines));
@@ -345,20 +363,22 @@ void sy_claim_header(const sy_plan *p, uint64_t i, sy_claim *c, sy_claim *tmp)
     c->win_hi = c->win_lo + (gd_date)v->window - 1;
     fill_clinical(p, c, &r);
 
-    int kind;
-    c->lottery = sy_lottery(p, i, &kind);
-    if (!c->lottery) return;
+    /* A behaviour of the facility first (a header-level kind, applied when
+     * feasible, else the claim goes on to the lottery); then the lottery. */
+    int kind = sy_behaviour_draw(p, i, c->facility);
+    c->lottery = kind != SY_K_NONE;
+    if (c->lottery && try_header_kind(p, c, kind, tmp)) return;
+    if (!lottery_draw(p, i, &kind)) return;
+    c->lottery = true;
     /* Rotate through the kinds from the drawn one: the first feasible
      * header-level kind is applied now; a body-level kind is tried (with
-     * the following body-level kinds) when the lines exist. */
+     * the following body-level kinds) when the lines exist.  Kinds of
+     * weight 0 (the behaviours among them) are never drawn. */
     for (int n = 0; n < SY_NKINDS; n++) {
         int k = (kind + n) % SY_NKINDS;
         if (p->kind_weight[k] == 0) continue;
         if (!sy_kind_is_header(k)) { c->body_start = k; return; }
-        unsigned char saved[offsetof(sy_claim, lines)];
-        memcpy(saved, c, sizeof saved);
-        if (sy_inject_header(p, c, k, tmp)) { c->kind = k; return; }
-        memcpy(c, saved, sizeof saved);         /* infeasible: undo */
+        if (try_header_kind(p, c, k, tmp)) return;
     }
 }
 

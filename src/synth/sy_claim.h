@@ -102,8 +102,13 @@ int32_t sy_claim_law_level(const sy_plan *p, const sy_claim *c);
 
 /* The segment of claim i. */
 uint32_t sy_segment_of(const sy_plan *p, uint64_t i);
-/* The lottery: does claim i draw an injection, and which kind first. */
+/* Does claim i draw an injection, and which kind first: a behaviour of its
+ * facility (sy_behaviour_draw) or the per-claim lottery.  A claim that drew
+ * is never the original of a derived claim, even when nothing was feasible. */
 bool sy_lottery(const sy_plan *p, uint64_t i, int *kind);
+/* The kind of a provider behaviour of the facility that touches claim i, or
+ * SY_K_NONE (sy_behaviour.c). */
+int sy_behaviour_draw(const sy_plan *p, uint64_t i, uint32_t facility);
 
 /* Injections (sy_inject.c). */
 bool sy_inject_header(const sy_plan *p, sy_claim *c, int kind, sy_claim *tmp);

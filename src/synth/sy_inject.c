@@ -11,7 +11,10 @@
  *                         facility, admitted here on a later day of that stay
  *   UNNECESSARY_ADMISSION an outpatient case admitted for 1-3 days
  *   DX_SEX_AGE_CONFLICT   principal diagnosis invalid for sex or age
- *   UPCODING              severe (CC) diagnoses over unchanged care
+ *   UPCODING              an inpatient case coded with a CC principal and 2-3
+ *                         CC secondaries of its MDC over unchanged care; not
+ *                         drawn by the lottery but a behaviour of a few
+ *                         hospitals (sy_behaviour.c, provider_behaviour.csv)
  *   DOCTOR_DOUBLE_BOOKED  the exam order made by a practitioner who, at the
  *                         same minute, orders at his home facility in an
  *                         earlier province (so this claim is the later one)
@@ -195,21 +198,25 @@ static bool inject_dx_conflict(const sy_plan *p, sy_claim *c)
     return false;
 }
 
-static bool inject_upcoding(const sy_plan *p, sy_claim *c)
+/* A CC principal of the claim's MDC, other than the present one and valid for the patient. */
+static bool upcode_principal(const sy_plan *p, sy_claim *c)
 {
     uint32_t m = c->mdc;
-    if (m >= 32 || !p->n_cc_by_mdc[m]) return false;
-    bool changed = false;
-    for (int a = 0; a < 24 && !changed && p->n_pdx_by_mdc[m]; a++) {
+    for (int a = 0; a < 48; a++) {
         uint32_t icd = p->pdx_by_mdc[m][sy_hash(p, 0x0c, c->index, (uint64_t)a) % p->n_pdx_by_mdc[m]];
-        if (p->icd[icd].cc && icd != c->pdx && sy_dx_valid(p, icd, &c->person, c->win_lo, c->win_hi)) {
-            c->pdx = icd;
-            c->cdx = SY_NONE;
-            changed = true;
-        }
+        if (!p->icd[icd].cc || icd == c->pdx || !sy_dx_valid(p, icd, &c->person, c->win_lo, c->win_hi)) continue;
+        c->pdx = icd;
+        c->cdx = SY_NONE;
+        return true;
     }
-    uint32_t added = 0;
-    for (int a = 0; a < 32 && added < 2 && c->n_sdx < SY_MAX_SDX; a++) {
+    return false;
+}
+
+/* Adds up to want CC secondaries of the claim's MDC; returns how many. */
+static uint32_t add_cc_secondaries(const sy_plan *p, sy_claim *c, uint32_t want)
+{
+    uint32_t m = c->mdc, added = 0;
+    for (int a = 0; a < 48 && added < want && c->n_sdx < SY_MAX_SDX; a++) {
         uint32_t icd = p->cc_by_mdc[m][sy_hash(p, 0x0d, c->index, (uint64_t)a) % p->n_cc_by_mdc[m]];
         bool dup = icd == c->pdx;
         for (uint32_t k = 0; k < c->n_sdx; k++) dup |= c->sdx[k] == icd;
@@ -217,7 +224,21 @@ static bool inject_upcoding(const sy_plan *p, sy_claim *c)
         c->sdx[c->n_sdx++] = icd;
         added++;
     }
-    if (!changed && !added) return false;
+    return added;
+}
+
+/* An inpatient case coded more severely than the care given: a CC principal
+ * and 2-3 CC secondaries, all of the case's MDC.  The stay, the surgery and
+ * the MDC that the lines are made from stay those of the case; only drugs
+ * restricted to an indication are left out (no_restricted), so no line
+ * contradicts the new principal. */
+static bool inject_upcoding(const sy_plan *p, sy_claim *c)
+{
+    uint32_t m = c->mdc;
+    if (c->type != 3 || m >= 32 || !p->n_cc_by_mdc[m] || !p->n_pdx_by_mdc[m]) return false;
+    if (!upcode_principal(p, c)) return false;
+    uint32_t want = 2 + (uint32_t)(sy_hash(p, 0x0cc, c->index, 0) % 2);
+    if (add_cc_secondaries(p, c, want) < 2) return false;
     c->no_restricted = true;
     return true;
 }

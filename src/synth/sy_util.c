@@ -28,8 +28,10 @@ gd_status sy_read_csv(sy_plan *p, const char *rel, const char *const *cols, size
         const char *f[24];
         for (size_t i = 0; i < ncols; i++) f[i] = gd_csv_field(csv, (size_t)idx[i]);
         st = fn(p, f, gd_csv_line(csv), err);
-        if (st != GD_OK && err && !err->file[0])
-            gd_err_set(err, st, path, gd_csv_line(csv), err->field, "%s", err->msg);
+        if (st != GD_OK && err && !err->file[0]) {
+            gd_err e = *err;            /* gd_err_set must not read what it writes */
+            gd_err_set(err, st, path, gd_csv_line(csv), e.field, "%s", e.msg);
+        }
     }
     if (st == GD_OK && rc < 0) st = GD_EINPUT;
     gd_csv_close(csv);
@@ -121,5 +123,26 @@ bool sy_parse_u(const char *s, uint64_t *out)
     unsigned long long v = strtoull(s, &end, 10);
     if (*end) return false;
     *out = v;
+    return true;
+}
+
+bool sy_parse_share(const char *s, uint32_t *ppm)
+{
+    uint32_t whole = 0, frac = 0, scale = 1000000;
+    if (*s < '0' || *s > '9') return false;
+    for (; *s >= '0' && *s <= '9'; s++) {
+        whole = whole * 10 + (uint32_t)(*s - '0');
+        if (whole > 1) return false;
+    }
+    if (*s == '.') {
+        if (s[1] < '0' || s[1] > '9') return false;
+        for (s++; *s >= '0' && *s <= '9'; s++) {
+            if (scale == 1) return false;             /* more than 6 decimals */
+            scale /= 10;
+            frac += (uint32_t)(*s - '0') * scale;
+        }
+    }
+    if (*s || whole * 1000000 + frac > 1000000) return false;
+    *ppm = whole * 1000000 + frac;
     return true;
 }

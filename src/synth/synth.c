@@ -83,10 +83,12 @@ static gd_status plan_build(sy_plan *p, const gd_synth_opts *o, gd_err *err)
     st = gd_law_load(&p->law, law_dir, err);
     if (st == GD_OK) st = sy_load_reference(p, err);
     if (st == GD_OK) st = sy_load_synth_data(p, err);
+    if (st == GD_OK) st = sy_load_behaviours(p, err);
     if (st == GD_OK) st = sy_build_lookups(p, err);
     if (st == GD_OK) st = sy_build_geography(p, err);
     if (st == GD_OK) st = sy_build_facilities(p, err);
     if (st == GD_OK) st = sy_build_claim_layout(p, err);
+    if (st == GD_OK) st = sy_build_behaviours(p, err);
     if (st == GD_OK) st = sy_build_catalog_use(p, err);
     return st;
 }

@@ -32,7 +32,8 @@ typedef struct gd_synth_opts {
     uint32_t facilities;        /* 0 = scale with people */
     uint64_t claims;            /* default 20000 */
     uint64_t seed;              /* default 1 */
-    double fraud_rate;          /* share of claims with an injected error, default 0.05 */
+    double fraud_rate;          /* share of claims drawing an injected error, default 0.05; also
+                                   scales the upcoding hospitals (docs/synth.md) */
     bool progress;              /* progress lines on stderr */
     const char *period_from;    /* claim period, "yyyy-mm-dd"; NULL = 2025-01-01 */
     const char *period_to;      /* NULL = 2025-12-31 (inclusive; 28 to 3660 days) */

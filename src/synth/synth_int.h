@@ -128,6 +128,7 @@ typedef struct sy_facility {
     uint8_t tech;                 /* SY_LEVEL_* */
     uint8_t vendor;
     bool inpatient;               /* may have inpatient stays */
+    uint8_t behaviours;           /* bit b: shows plan.behaviour[b] (provider_behaviour.csv) */
     uint32_t beds, nominal_beds;
     uint32_t weight;
     uint64_t claim_first, claim_count;
@@ -227,6 +228,19 @@ enum {
 extern const char *const sy_kind_names[SY_NKINDS];
 bool sy_kind_is_header(int kind);     /* decided with the claim header (changes who/when) */
 
+/* A provider behaviour (data/synth/provider_behaviour.csv): a kind injected
+ * not by the per-claim lottery but by a few hospitals into a share of their
+ * claims (those the kind can take: inpatient cases for UPCODING).  Shares
+ * are parts per million. */
+#define SY_MAX_BEHAVIOURS 8
+typedef struct sy_behaviour {
+    int kind;                     /* SY_K_*; its lottery weight is 0 */
+    uint32_t facility_ppm;        /* share of hospitals showing it at full_at_ppm */
+    uint32_t claim_ppm;           /* share of their claims it touches */
+    uint32_t full_at_ppm;         /* fraud rate from which facility_ppm holds in full */
+    uint32_t n_facilities;        /* hospitals chosen (sy_build_behaviours) */
+} sy_behaviour;
+
 /* ---- the plan ---------------------------------------------------------------------------- */
 
 typedef struct sy_plan {
@@ -304,9 +318,10 @@ typedef struct sy_plan {
         uint32_t cls_anesth, cls_ivf, cls_abxiv, cls_insulin, cls_analg, cls_nsaid, cls_tcm;   /* dense */
     } t;
 
-    /* injection mix */
+    /* injection mix: the per-claim lottery, and the provider behaviours */
     uint32_t kind_weight[SY_NKINDS];
     uint64_t kind_cum[SY_NKINDS];
+    sy_behaviour behaviour[SY_MAX_BEHAVIOURS]; uint32_t n_behaviour;
 } sy_plan;
 
 /* ---- plan building (sy_data.c, sy_geo.c, sy_facility.c, sy_catalog.c) ----------------- */
@@ -319,6 +334,10 @@ gd_status sy_build_claim_layout(sy_plan *p, gd_err *err);
 gd_status sy_build_catalog_use(sy_plan *p, gd_err *err);
 gd_status sy_build_lookups(sy_plan *p, gd_err *err);
 gd_status sy_load_catalog(sy_plan *p, gd_err *err);
+/* provider_behaviour.csv (after the injection mix); then, once the claims
+ * are laid out, the hospitals that show each behaviour (sy_behaviour.c). */
+gd_status sy_load_behaviours(sy_plan *p, gd_err *err);
+gd_status sy_build_behaviours(sy_plan *p, gd_err *err);
 /* After the pre-pass: beds and practitioners from the measured load. */
 gd_status sy_build_staff(sy_plan *p, const uint32_t *peak_inpatients, const uint64_t *claim_days, gd_err *err);
 void sy_plan_free(sy_plan *p);
@@ -387,5 +406,7 @@ gd_status sy_oom(gd_err *err);
 gd_status sy_bad(gd_err *err, const char *field, const char *value);
 /* A whole unsigned decimal number; false when empty or not all digits. */
 bool sy_parse_u(const char *s, uint64_t *out);
+/* A share "0.35" (0 to 1, at most 6 decimals) in parts per million. */
+bool sy_parse_share(const char *s, uint32_t *ppm);
 
 #endif

@@ -22,7 +22,9 @@
 
 #include "base/csv.h"
 #include "base/hash.h"
+#include "drg/drg.h"
 #include "intake/intake.h"
+#include "payment/case_payment.h"
 #include "verify/verify_int.h"
 
 #define STORE_CHUNK 20000
@@ -115,6 +117,22 @@ static void report(batch *b, const gd_err *e)
 
 static char *keep_str(gd_arena *a, const char *s) { return gd_arena_strdup(a, s ? s : ""); }
 
+/* The DRG object: its codes and names point into the definitions (which
+ * outlive the batch); the secondaries and the case text into the claim. */
+static bool keep_drg(gd_arena *a, const gd_decision_drg *from, const gd_decision_drg **to)
+{
+    if (!from) return true;
+    gd_decision_drg *g = gd_arena_alloc(a, sizeof *g);
+    if (!g) return false;
+    *g = *from;
+    g->cc = gd_arena_alloc(a, (from->ncc ? from->ncc : 1) * sizeof *g->cc);
+    if (!g->cc || !(g->case_text = keep_str(a, from->case_text))) return false;
+    for (size_t k = 0; k < from->ncc; k++)
+        if (!(g->cc[k] = keep_str(a, from->cc[k]))) return false;
+    *to = g;
+    return true;
+}
+
 static bool keep_decision(gd_arena *a, const gd_decision *from, gd_decision *to)
 {
     *to = *from;
@@ -124,6 +142,7 @@ static bool keep_decision(gd_arena *a, const gd_decision *from, gd_decision *to)
     to->lines = gd_arena_alloc(a, (from->nlines ? from->nlines : 1) * sizeof *to->lines);
     to->flags = gd_arena_alloc(a, (from->nflags ? from->nflags : 1) * sizeof *to->flags);
     if (!to->facility || !to->claim_key || !to->card || !to->lines || !to->flags) return false;
+    if (!keep_drg(a, from->drg, &to->drg)) return false;
     if (from->nlines) memcpy(to->lines, from->lines, from->nlines * sizeof *to->lines);
     for (size_t k = 0; k < from->nflags; k++) {
         to->flags[k] = from->flags[k];
@@ -396,6 +415,13 @@ static void summarize(gd_batch_summary *s, const gd_decision *d, uint64_t *rule_
     s->rejected_amount += d->rejected_amount;
     s->fund_pays += d->fund_pays;
     s->patient_pays += d->patient_pays;
+    if (d->drg && d->outcome != GD_OUTCOME_REJECTED) {
+        s->drg_cases++;
+        s->drg_ungrouped += strcmp(d->drg->status, "grouped") != 0;
+        s->drg_weight_e4 += d->drg->weight_e4;
+        s->drg_payment += d->drg->payment;
+        s->drg_ffs_fund += d->fund_pays;
+    }
     for (size_t k = 0; k < d->nflags; k++) {
         gd_rule_id id = vf_rule_by_name(d->flags[k].rule);
         if (id == R_COUNT) continue;
@@ -413,7 +439,12 @@ static gd_decision_row row_of(const item *it, const char *record, size_t len)
                              .outcome = (int)d->outcome, .workflow = (int)d->workflow, .claimed = d->claimed,
                              .allowed = d->allowed, .rejected_amount = d->rejected_amount, .fund_pays = d->fund_pays,
                              .patient_pays = d->patient_pays, .decided_at = d->decided_at, .record = record,
-                             .record_len = len};
+                             .record_len = len,
+                             .drg = d->drg ? d->drg->code : NULL, .drg_defs = d->drg ? d->drg->defs : NULL,
+                             .drg_case = d->drg ? d->drg->case_text : NULL,
+                             .drg_weight_e4 = d->drg ? d->drg->weight_e4 : 0,
+                             .drg_adj_weight_e4 = d->drg ? d->drg->adj_weight_e4 : 0,
+                             .drg_payment = d->drg ? d->drg->payment : 0};
 }
 
 typedef struct writer {
@@ -667,6 +698,13 @@ void gd_batch_summary_print(const gd_batch_summary *s, FILE *out)
     for (size_t i = 0; i < s->nrules; i++)
         fprintf(out, "  %-32s %10llu %20lld\n", s->rules[i].rule, (unsigned long long)s->rules[i].hits,
                 (long long)s->rules[i].amount);
+    if (s->drg_cases) {
+        long long cmi = s->drg_weight_e4 / (int64_t)s->drg_cases;
+        fprintf(out, "drg: %llu inpatient cases grouped (%llu ungroupable), case-mix index %lld.%04lld\n",
+                (unsigned long long)s->drg_cases, (unsigned long long)s->drg_ungrouped, cmi / 10000, cmi % 10000);
+        print_vnd(out, "DRG payment", s->drg_payment);
+        print_vnd(out, "FFS fund pays", s->drg_ffs_fund);
+    }
     fprintf(out, "verify: read+verify %.2f s, cross-claim %.2f s, write %.2f s\n", s->seconds_read, s->seconds_cross,
             s->seconds_write);
 }
@@ -703,6 +741,20 @@ static gd_status load_procedures(gd_strset *set, const char *path, gd_err *err)
     return st;
 }
 
+/* DRG definitions and base rates: optional as a pair (a data directory
+ * without drg/ verifies fee-for-service only), required once drg/ exists. */
+static gd_status load_payment(gd_engine *e, const char *data_dir, gd_err *err)
+{
+    char path[4096];
+    struct stat sb;
+    snprintf(path, sizeof path, "%s/drg", data_dir);
+    if (stat(path, &sb) != 0 || !S_ISDIR(sb.st_mode)) return GD_OK;
+    gd_status st = gd_drg_library_load(&e->drg, path, err);
+    snprintf(path, sizeof path, "%s/payment/base_rates.csv", data_dir);
+    if (st == GD_OK) st = gd_case_rates_load(&e->rates, path, err);
+    return st;
+}
+
 gd_status gd_engine_open(gd_engine *e, gd_store *store, const char *data_dir, const char *decided_at, gd_err *err)
 {
     memset(e, 0, sizeof *e);
@@ -716,7 +768,9 @@ gd_status gd_engine_open(gd_engine *e, gd_store *store, const char *data_dir, co
     if (st == GD_OK) st = gd_registry_load(store, &e->reg, err);
     snprintf(path, sizeof path, "%s/reference/thai-drg-6.3/c63proc.csv", data_dir);
     if (st == GD_OK) st = load_procedures(&e->procedures, path, err);
-    gd_verifier_opts vo = {.decided_at = e->decided_at, .procedures = &e->procedures};
+    if (st == GD_OK) st = load_payment(e, data_dir, err);
+    gd_verifier_opts vo = {.decided_at = e->decided_at, .procedures = &e->procedures, .drg = e->drg,
+                           .rates = e->rates};
     if (st == GD_OK) st = gd_verifier_new(&e->v, e->reg, e->law, &e->book, &vo, err);
     if (st != GD_OK) gd_engine_close(e);
     return st;
@@ -726,6 +780,8 @@ void gd_engine_close(gd_engine *e)
 {
     gd_strset_free(&e->procedures);
     gd_verifier_free(e->v);
+    gd_drg_library_free(e->drg);
+    gd_case_rates_free(e->rates);
     if (e->reg) gd_registry_release(e->reg);
     if (e->book.rules) gd_rulebook_free(&e->book);
     if (e->law) gd_law_free(e->law);

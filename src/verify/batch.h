@@ -45,6 +45,10 @@ typedef struct gd_batch_summary {
     int64_t claimed, allowed, rejected_amount, fund_pays, patient_pays;
     gd_batch_rule_sum rules[64];  /* every rule that fired, in catalog order */
     size_t nrules;
+    /* Inpatient claims grouped into DRGs (not rejected): count, those that
+     * did not group, Σ DRG weight, Σ case payment, Σ fee-for-service fund pays. */
+    uint64_t drg_cases, drg_ungrouped;
+    int64_t drg_weight_e4, drg_payment, drg_ffs_fund;
     double seconds_read, seconds_cross, seconds_write;
 } gd_batch_summary;
 
@@ -57,6 +61,8 @@ typedef struct gd_engine {
     gd_registry *reg;
     gd_verifier *v;
     gd_strset procedures;        /* ICD-9-CM codes of data_dir/reference/thai-drg-6.3/c63proc.csv */
+    struct gd_drg_library *drg;  /* data_dir/drg/ (every version), NULL when that directory is absent */
+    struct gd_case_rates *rates; /* data_dir/payment/base_rates.csv, NULL when drg is */
     char decided_at[40];
 } gd_engine;
 

@@ -93,18 +93,40 @@ static void put_versions(gd_buf *b, const gd_decision *d)
     gd_buf_putc(b, '}');
 }
 
+static void put_drg(gd_buf *b, const gd_decision_drg *g)
+{
+    gd_buf_puts(b, "{\"code\":");
+    put_json_string(b, g->code);
+    put_int(b, "weight_e4", g->weight_e4);
+    put_int(b, "payment", g->payment);
+    put_str(b, "defs", g->defs);
+    put_str(b, "status", g->status);
+    put_str(b, "dc", g->dc);
+    put_str(b, "mdc", g->mdc);
+    put_str(b, "name", g->name);
+    put_int(b, "severity", g->severity);
+    put_int(b, "points", g->points);
+    put_key(b, "cc", 0);
+    gd_buf_putc(b, '[');
+    for (size_t i = 0; i < g->ncc; i++) {
+        if (i) gd_buf_putc(b, ',');
+        put_json_string(b, g->cc[i]);
+    }
+    gd_buf_putc(b, ']');
+    put_str(b, "partition", g->partition ? (char[]){g->partition, 0} : "");
+    put_int(b, "route_line", g->route_line);
+    put_int(b, "los", g->los);
+    put_str(b, "adjustment", g->adjustment);
+    put_int(b, "adj_weight_e4", g->adj_weight_e4);
+    put_int(b, "base_rate", g->base_rate);
+    gd_buf_putc(b, '}');
+}
+
 static void put_extras(gd_buf *b, const gd_decision *d)
 {
     put_key(b, "drg", 0);
-    if (d->drg_code) {
-        gd_buf_puts(b, "{\"code\":");
-        put_json_string(b, d->drg_code);
-        put_int(b, "weight_e4", d->drg_weight_e4);
-        put_int(b, "payment", d->drg_payment);
-        gd_buf_putc(b, '}');
-    } else {
-        gd_buf_puts(b, "null");
-    }
+    if (d->drg) put_drg(b, d->drg);
+    else gd_buf_puts(b, "null");
     put_key(b, "risk", 0);
     if (d->risk_reasons) {
         gd_buf_printf(b, "{\"score\":%.4f,\"reasons\":[", d->risk_score);

@@ -38,6 +38,19 @@ typedef struct gd_line_decision {
     int64_t claimed, uncovered, other_sources, allowed, rejected_amount, fund_pays, patient_pays;
 } gd_line_decision;
 
+/* The DRG grouping and case price of an inpatient claim (docs/payment.md). */
+typedef struct gd_decision_drg {
+    const char *defs;                 /* definition version */
+    const char *status;               /* grouped, ungroupable, bad_pdx, bad_age_sex */
+    const char *code, *dc, *mdc, *name;
+    int severity, points, los, route_line;
+    char partition;                   /* 'S', 'U', 'M', or 0 */
+    const char **cc; size_t ncc;      /* secondaries that gave severity points */
+    int64_t weight_e4, adj_weight_e4, base_rate, payment;
+    const char *adjustment;           /* gd_case_adjustment_name() */
+    const char *case_text;            /* grouping inputs (gd_drg_case_format), not written */
+} gd_decision_drg;
+
 typedef struct gd_decision {
     const char *facility, *claim_key, *card;
     int revision;                     /* 1 for a first decision */
@@ -49,8 +62,8 @@ typedef struct gd_decision {
     int64_t claimed, uncovered, other_sources, allowed, rejected_amount, fund_pays, patient_pays;
     gd_line_decision *lines;  size_t nlines;
     gd_flag *flags;           size_t nflags;
-    /* DRG (present when drg_code is not NULL) and risk (when risk_reasons is not NULL). */
-    const char *drg_code; int64_t drg_weight_e4, drg_payment;
+    /* DRG (inpatient claims, when DRG definitions are loaded) and risk (when risk_reasons is not NULL). */
+    const gd_decision_drg *drg;
     double risk_score; const char **risk_reasons; size_t nrisk_reasons;
     /* Not written: what the engine needs to add findings later. */
     int64_t fund_claimed;             /* Σ line T_BHTT as the facility claimed it */

@@ -61,6 +61,8 @@ gd_status gd_verifier_new(gd_verifier **out, gd_registry *reg, const gd_law *law
     v->law = law;
     v->book = rules;
     v->procedures = opts ? opts->procedures : NULL;
+    v->drg = opts ? opts->drg : NULL;
+    v->rates = opts ? opts->rates : NULL;
     size_t n;
     v->prac_base = gd_registry_records(reg, GD_REC_PRACTITIONER, &n);
     snprintf(v->decided_at, sizeof v->decided_at, "%s", opts && opts->decided_at ? opts->decided_at : "");
@@ -431,6 +433,7 @@ gd_status gd_verify_claim(const gd_verifier *v, const gd_claim *c, gd_arena *are
     compute_amounts(&w);
     if (w.status != GD_OK) return w.status;
     if (fill_decision(&w, out) != GD_OK) return GD_ENOMEM;
+    if (vf_group_drg(&w, out) != GD_OK) return GD_ENOMEM;
     if (facts && fill_facts(&w, facts) != GD_OK) return GD_ENOMEM;
     return GD_OK;
 }

@@ -55,6 +55,8 @@ typedef struct gd_verifier_opts {
     const char *decided_at;      /* ISO 8601 time written in every record (required) */
     const char *version_catalog; /* "" = the registry version */
     const gd_strset *procedures; /* ICD-9-CM procedure codes (no dots); NULL = not checked; borrowed */
+    const struct gd_drg_library *drg;    /* DRG definitions; NULL = inpatient claims not grouped; borrowed */
+    const struct gd_case_rates *rates;   /* base rates for the case price; NULL = not priced; borrowed */
 } gd_verifier_opts;
 
 /* Fails (GD_EINPUT) when the rulebook lacks a rule the engine implements

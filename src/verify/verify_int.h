@@ -44,6 +44,8 @@ struct gd_verifier {
     rule_rows rules[R_COUNT];
     const gd_practitioner *prac_base;   /* registry practitioners, for indexes */
     const gd_strset *procedures;        /* ICD-9-CM codes without dots, NULL = not checked */
+    const struct gd_drg_library *drg;   /* NULL = no DRG grouping */
+    const struct gd_case_rates *rates;  /* NULL = DRG cases not priced */
     char decided_at[40];
     char version_engine[16], version_rules[16], version_catalog[32];
 };
@@ -107,6 +109,8 @@ void vf_check_stay(vf_claim *w);
 void vf_check_diagnoses(vf_claim *w);
 void vf_check_lines(vf_claim *w);
 void vf_check_totals(vf_claim *w);
+/* DRG grouping and case price of an inpatient claim (vf_drg.c); sets d->drg. */
+gd_status vf_group_drg(vf_claim *w, gd_decision *d);
 /* Benefit level: fills w->level_bp, flags a declared level above it. */
 void vf_check_benefit(vf_claim *w);
 

@@ -58,7 +58,8 @@ static gd_decision_row row(const char *facility, const char *key, int revision, 
 typedef struct seen_row {
     gd_decision_row r;
     char facility[8], claim_key[32], person_id[16], card[20], decided_at[40], dispensed[64], record[256];
-    bool record_null;
+    char drg[16], drg_defs[32], drg_case[128];
+    bool record_null, drg_null;
 } seen_row;
 
 typedef struct seen {
@@ -80,6 +81,10 @@ static int collect(void *ctx, const gd_decision_row *rows, size_t n)
         snprintf(s->card, sizeof s->card, "%s", rows[i].card);
         snprintf(s->decided_at, sizeof s->decided_at, "%s", rows[i].decided_at);
         snprintf(s->dispensed, sizeof s->dispensed, "%s", rows[i].dispensed);
+        s->drg_null = rows[i].drg == NULL;
+        snprintf(s->drg, sizeof s->drg, "%s", rows[i].drg ? rows[i].drg : "");
+        snprintf(s->drg_defs, sizeof s->drg_defs, "%s", rows[i].drg_defs ? rows[i].drg_defs : "");
+        snprintf(s->drg_case, sizeof s->drg_case, "%s", rows[i].drg_case ? rows[i].drg_case : "");
         s->record_null = rows[i].record == NULL;
         if (rows[i].record) snprintf(s->record, sizeof s->record, "%s", rows[i].record);
     }
@@ -401,11 +406,39 @@ static void reopening_keeps_everything(void **state)
     assert_string_equal(w->err.msg, "decision 79001:HS01 revision 2 already exists");
 }
 
+/* The DRG columns of schema 4 travel with each revision to the head; a
+ * claim that was not grouped reads back with drg NULL. */
+static void drg_columns_follow_the_head(void **state)
+{
+    world *w = *state;
+    open_store(w, 0, false);
+    gd_decision_row rows[] = {row("79001", "HS01", 1, "7900000001", march(1, 8, 30), REC1),
+                              row("79001", "HS01", 2, "7900000001", march(1, 8, 30), REC2),
+                              row("79001", "HS02", 1, "7900000002", march(2, 8, 30), REC1)};
+    rows[0].drg = "04530"; rows[0].drg_defs = "thai-6.3-gd1"; rows[0].drg_case = "J189||||";
+    rows[0].drg_weight_e4 = 9000; rows[0].drg_adj_weight_e4 = 8000; rows[0].drg_payment = 3600000;
+    rows[1].drg = "04531"; rows[1].drg_defs = "thai-6.3-gd1"; rows[1].drg_case = "J189|I10||40|14610|M|3|A|0";
+    rows[1].drg_weight_e4 = 12345; rows[1].drg_adj_weight_e4 = 12345; rows[1].drg_payment = 5555250;
+    put_ok(w, rows, 3);
+    seen *c = heads(w);
+    assert_int_equal(c->n, 2);
+    assert_false(c->rows[0].drg_null);
+    assert_string_equal(c->rows[0].drg, "04531");
+    assert_string_equal(c->rows[0].drg_defs, "thai-6.3-gd1");
+    assert_string_equal(c->rows[0].drg_case, "J189|I10||40|14610|M|3|A|0");
+    assert_int_equal(c->rows[0].r.drg_weight_e4, 12345);
+    assert_int_equal(c->rows[0].r.drg_adj_weight_e4, 12345);
+    assert_int_equal(c->rows[0].r.drg_payment, 5555250);
+    assert_true(c->rows[1].drg_null);
+    assert_int_equal(c->rows[1].r.drg_payment, 0);
+    free(c);
+    assert_int_equal(peek(w->path, "SELECT count(*) FROM decisions WHERE drg IS NOT NULL"), 2);
+}
+
 static void a_store_of_the_previous_version_is_migrated(void **state)
 {
     world *w = *state;
-    int previous = gd_store_latest_schema_version() - 1;
-    assert_int_equal(previous, 2);
+    int previous = 2;                       /* the last version without decisions */
     open_store(w, previous, false);
     assert_int_equal(gd_store_schema_version(w->store), 2);
     assert_int_equal(peek(w->path, "SELECT count(*) FROM sqlite_schema WHERE name = 'decisions'"), 0);
@@ -420,12 +453,12 @@ static void a_store_of_the_previous_version_is_migrated(void **state)
     assert_int_equal(gd_store_end_import(w->store, true, &w->err), GD_OK);
     gd_decision_row one = row("79001", "HS01", 1, "7900000001", march(1, 8, 30), REC1);
     assert_int_equal(gd_store_put_decisions(w->store, &one, 1, &w->err), GD_EUSAGE);
-    assert_string_equal(w->err.msg, "store: schema version 2 has no decision tables (version 3 adds them)");
+    assert_string_equal(w->err.msg, "store: schema version 2 lacks the decision tables of version 4");
 
     open_store(w, 0, false);
-    assert_int_equal(gd_store_schema_version(w->store), 3);
-    assert_int_equal(peek(w->path, "SELECT count(*) FROM schema_migrations"), 3);
-    assert_int_equal(peek(w->path, "SELECT max(version) FROM schema_migrations"), 3);
+    assert_int_equal(gd_store_schema_version(w->store), 4);
+    assert_int_equal(peek(w->path, "SELECT count(*) FROM schema_migrations"), 4);
+    assert_int_equal(peek(w->path, "SELECT max(version) FROM schema_migrations"), 4);
     uint64_t n = 0;
     assert_int_equal(gd_store_count(w->store, GD_REC_PROVINCE, &n, &w->err), GD_OK);
     assert_int_equal(n, 1);
@@ -497,6 +530,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(counts_are_of_every_revision, setup, teardown),
         cmocka_unit_test_setup_teardown(bad_rows_are_refused_before_writing, setup, teardown),
         cmocka_unit_test_setup_teardown(reopening_keeps_everything, setup, teardown),
+        cmocka_unit_test_setup_teardown(drg_columns_follow_the_head, setup, teardown),
         cmocka_unit_test_setup_teardown(a_store_of_the_previous_version_is_migrated, setup, teardown),
         cmocka_unit_test_setup_teardown(new_stores_have_16_kib_pages, setup, teardown),
         cmocka_unit_test_setup_teardown(a_large_put_takes_the_bulk_path, setup, teardown),

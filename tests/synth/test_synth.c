@@ -10,6 +10,8 @@
 #include "testutil.h"
 
 #include <dirent.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 #include <stdio.h>
@@ -140,7 +142,7 @@ static struct world {
     char *dir, *dir_same, *dir_other;
     gd_synth_report rep;
     table persons, cards, fac, levels, approvals, icd, drugs, services, prices, supplies, bids, item_map,
-          pracs, sites;
+          pracs, sites, c63;              /* c63: the reference ICD-10 table with its CC flags */
     claim *claims;
     int n_claims;
     truth_row *truth;
@@ -488,6 +490,8 @@ static int setup(void **state)
     table_load(&W.item_map, W.dir, "item_map.csv", k_map, 3);
     table_load(&W.pracs, W.dir, "practitioners.csv", k_lic, 1);
     table_load(&W.sites, W.dir, "practitioner_sites.csv", k_site, 2);
+    static const char *const k_upper[] = {"CODE"};
+    table_load(&W.c63, DATA "/reference/thai-drg-6.3", "c63i10.csv", k_upper, 1);
     char cdir[4096];
     snprintf(cdir, sizeof cdir, "%s/claims", W.dir);
     size_t n;
@@ -518,7 +522,7 @@ static int teardown(void **state)
     free(W.claims);
     free(W.truth);
     table *tabs[] = {&W.persons, &W.cards, &W.fac, &W.levels, &W.approvals, &W.icd, &W.drugs, &W.services,
-                     &W.prices, &W.supplies, &W.bids, &W.item_map, &W.pracs, &W.sites};
+                     &W.prices, &W.supplies, &W.bids, &W.item_map, &W.pracs, &W.sites, &W.c63};
     for (size_t i = 0; i < sizeof tabs / sizeof tabs[0]; i++) table_free(tabs[i]);
     gd_law_free(W.law);
     tu_remove_tree(W.dir);
@@ -640,6 +644,29 @@ static bool dx_invalid(const claim *c, const char *code)
     if (sex[0] != 'B' && sex[0] != (c->sex == 1 ? 'M' : 'F')) return true;
     if (age < atoi(fld(&W.icd, r, "age_min")) || age > atoi(fld(&W.icd, r, "age_max"))) return true;
     return d - c->birth < atoi(fld(&W.icd, r, "age_min_days"));
+}
+
+static bool is_cc(const char *code)
+{
+    char **r = row_get(&W.c63, code);
+    return r && strcmp(fld(&W.c63, r, "CC"), "T") == 0;
+}
+
+static const char *mdc_of(const char *code)
+{
+    char **r = row_get(&W.icd, code);
+    return r ? fld(&W.icd, r, "mdc") : "";
+}
+
+/* Secondary diagnoses of the claim that are CC codes of its principal's MDC. */
+static int cc_secondaries_of_mdc(const claim *c)
+{
+    char buf[160];
+    int n = 0;
+    snprintf(buf, sizeof buf, "%s", c->sdx);
+    for (char *tok = strtok(buf, ";"); tok; tok = strtok(NULL, ";"))
+        n += is_cc(tok) && strcmp(mdc_of(tok), mdc_of(c->dx)) == 0;
+    return n;
 }
 
 static int32_t law_level(const claim *c)
@@ -842,6 +869,11 @@ static void each_label_shows_its_defect(void **state)
             char key[96];
             snprintf(key, sizeof key, "%s|%s", l->doc, c->fac);
             assert_non_null(row_get(&W.sites, key));
+        } else if (strcmp(k, "UPCODING") == 0) {
+            /* an inpatient case with a CC principal and 2-3 CC secondaries of its MDC */
+            assert_int_equal(c->type, 3);
+            assert_true(is_cc(c->dx));
+            assert_true(cc_secondaries_of_mdc(c) >= 2);
         }
         /* truth amounts by the policy of docs/synth.md */
         if (strcmp(k, "CARD_EXPIRED") == 0 || strcmp(k, "DUPLICATE_CLAIM") == 0 || strcmp(k, "OVERLAPPING_STAY") == 0 ||
@@ -1026,6 +1058,207 @@ static void beds_hold_every_inpatient(void **state)
     }
 }
 
+/* ---- UPCODING: the habit of a few hospitals --------------------------------------------------- */
+
+typedef struct fac_tally { char fac[8]; int inpatient, upcoded; } fac_tally;
+
+typedef struct tally {
+    fac_tally *v;
+    int n;
+    gd_strset inpatient_claims;   /* "facility|claim_key" of the inpatient claims */
+} tally;
+
+static fac_tally *tally_of(tally *t, const char *fac)
+{
+    for (int k = 0; k < t->n; k++)
+        if (strcmp(t->v[k].fac, fac) == 0) return &t->v[k];
+    t->v = realloc(t->v, (size_t)(t->n + 1) * sizeof *t->v);
+    fac_tally *f = &t->v[t->n++];
+    memset(f, 0, sizeof *f);
+    snprintf(f->fac, sizeof f->fac, "%s", fac);
+    return f;
+}
+
+static void tally_inpatient(tally *t, const char *fac, const char *key)
+{
+    char fk[40];
+    snprintf(fk, sizeof fk, "%s|%s", fac, key);
+    assert_true(gd_strset_add(&t->inpatient_claims, fk) >= 0);
+    tally_of(t, fac)->inpatient++;
+}
+
+/* Counts the inpatient claims (MA_LOAI_KCB 3) of one claim file, from XML1 alone. */
+static void tally_claim_file(tally *t, const char *path)
+{
+    xmlDoc *doc = xmlReadFile(path, NULL, XML_PARSE_NONET | XML_PARSE_NOBLANKS);
+    assert_non_null(doc);
+    xmlNode *list = child(child(xmlDocGetRootElement(doc), "THONGTINHOSO"), "DANHSACHHOSO");
+    for (xmlNode *h = list ? list->children : NULL; h; h = h->next) {
+        for (xmlNode *fh = h->type == XML_ELEMENT_NODE ? h->children : NULL; fh; fh = fh->next) {
+            char type[16], fac[16], key[16], loai[8];
+            copy_field(fh, "LOAIHOSO", type, sizeof type);
+            if (strcmp(type, "XML1") != 0) continue;
+            xmlDoc *inner = decode_inner(child(fh, "NOIDUNGFILE"));
+            xmlNode *root = xmlDocGetRootElement(inner);
+            copy_field(root, "MA_CSKCB", fac, sizeof fac);
+            copy_field(root, "MA_LK", key, sizeof key);
+            copy_field(root, "MA_LOAI_KCB", loai, sizeof loai);
+            xmlFreeDoc(inner);
+            if (atoi(loai) == 3) tally_inpatient(t, fac, key);
+        }
+    }
+    xmlFreeDoc(doc);
+}
+
+static void tally_upcoded(tally *t, const char *fac, const char *key)
+{
+    char fk[40];
+    snprintf(fk, sizeof fk, "%s|%s", fac, key);
+    if (gd_strset_find(&t->inpatient_claims, fk) < 0) fail_msg("UPCODING on %s, not an inpatient claim", fk);
+    tally_of(t, fac)->upcoded++;
+}
+
+static void tally_init(tally *t)
+{
+    memset(t, 0, sizeof *t);
+    assert_int_equal(gd_strset_init(&t->inpatient_claims, 4096), GD_OK);
+}
+
+/* Inpatient claims and UPCODING rows per facility of the world in dir. */
+static void tally_world(tally *t, const char *dir)
+{
+    tally_init(t);
+    char path[8192];
+    snprintf(path, sizeof path, "%s/claims", dir);
+    size_t n;
+    char **names = list_dir(path, &n);
+    for (size_t i = 0; i < n; i++) {
+        snprintf(path, sizeof path, "%s/claims/%s", dir, names[i]);
+        tally_claim_file(t, path);
+    }
+    free_list(names, n);
+    snprintf(path, sizeof path, "%s/truth.csv", dir);
+    gd_csv *csv;
+    gd_err err;
+    assert_int_equal(gd_csv_open(&csv, path, &err), GD_OK);
+    assert_int_equal(gd_csv_next(csv, &err), 1);
+    while (gd_csv_next(csv, &err) == 1) {
+        if (strcmp(gd_csv_field(csv, 4), "UPCODING") == 0) tally_upcoded(t, gd_csv_field(csv, 1), gd_csv_field(csv, 0));
+    }
+    gd_csv_close(csv);
+}
+
+static void tally_free(tally *t)
+{
+    gd_strset_free(&t->inpatient_claims);
+    free(t->v);
+}
+
+/* Hospitals (facilities with inpatient claims); those with UPCODING rows,
+ * their inpatient claims and their UPCODING rows. */
+typedef struct upcoding_sum { int hospitals, upcoders, inpatient, upcoded; } upcoding_sum;
+
+static upcoding_sum sum_upcoding(const tally *t)
+{
+    upcoding_sum u = {0, 0, 0, 0};
+    for (int k = 0; k < t->n; k++) {
+        u.hospitals += t->v[k].inpatient > 0;
+        if (!t->v[k].upcoded) continue;
+        u.upcoders++;
+        u.inpatient += t->v[k].inpatient;
+        u.upcoded += t->v[k].upcoded;
+    }
+    return u;
+}
+
+/* Where synth injects UPCODING (a provider behaviour, provider_behaviour.csv):
+ * a few hospitals that upcode a good share of their inpatient cases.  At
+ * fraud rate 0 there is none (short_period_and_no_fraud). */
+static void upcoding_is_the_habit_of_a_few_hospitals(void **state)
+{
+    (void)state;
+    /* a world with some 25 inpatient claims per hospital, at the default fraud rate */
+    char *dir = tu_make_tmpdir("synth-upcoding");
+    gd_synth_opts o;
+    gd_synth_opts_default(&o);
+    o.out_dir = dir;
+    o.data_dir = DATA;
+    o.people = 5000;
+    o.claims = 10000;
+    o.seed = 7;
+    o.threads = 2;
+    gd_err err;
+    assert_int_equal(gd_synth_run(&o, NULL, &err), GD_OK);
+    tally t;
+    tally_world(&t, dir);
+    upcoding_sum u = sum_upcoding(&t);
+    tally_free(&t);
+    /* at most 15 % of the hospitals (provider_behaviour.csv: 6 %) ... */
+    assert_true(u.hospitals > 50);
+    assert_true(u.upcoders >= 1 && u.upcoders * 100 <= u.hospitals * 15);
+    /* ... that upcode more than 20 % of their inpatient claims (35 %) */
+    assert_true(u.upcoded >= 20);
+    assert_true(u.upcoded * 100 > u.inpatient * 20 && u.upcoded * 100 < u.inpatient * 50);
+    tu_remove_tree(dir);
+    free(dir);
+    /* the shared world (fraud rate 0.3): still a few hospitals, not more */
+    tally_init(&t);
+    for (int i = 0; i < W.n_claims; i++)
+        if (W.claims[i].type == 3) tally_inpatient(&t, W.claims[i].fac, W.claims[i].key);
+    for (int k = 0; k < W.n_truth; k++)
+        if (strcmp(W.truth[k].kind, "UPCODING") == 0) tally_upcoded(&t, W.truth[k].fac, W.truth[k].key);
+    u = sum_upcoding(&t);
+    tally_free(&t);
+    assert_true(u.upcoders >= 1 && u.upcoders * 100 <= u.hospitals * 15);
+}
+
+/* A data directory like DATA whose synth/injection_mix.csv is the given text. */
+static char *data_with_mix(const char *mix)
+{
+    char *dir = tu_make_tmpdir("synth-data");
+    char a[8192], b[8192];
+    static const char *const top[] = {"law", "reference"};
+    for (int k = 0; k < 2; k++) {
+        snprintf(a, sizeof a, "%s/%s", DATA, top[k]);
+        snprintf(b, sizeof b, "%s/%s", dir, top[k]);
+        assert_int_equal(symlink(a, b), 0);
+    }
+    snprintf(b, sizeof b, "%s/synth", dir);
+    assert_int_equal(mkdir(b, 0755), 0);
+    size_t n;
+    char **names = list_dir(DATA "/synth", &n);
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(names[i], "injection_mix.csv") == 0) continue;
+        snprintf(a, sizeof a, "%s/synth/%s", DATA, names[i]);
+        snprintf(b, sizeof b, "%s/synth/%s", dir, names[i]);
+        assert_int_equal(symlink(a, b), 0);
+    }
+    free_list(names, n);
+    free(tu_write_file(dir, "synth/injection_mix.csv", mix));
+    return dir;
+}
+
+static void a_provider_behaviour_is_never_drawn_by_the_lottery(void **state)
+{
+    (void)state;
+    char *data = data_with_mix("kind,weight,note\nPRICE_ABOVE_BID,100,x\nUPCODING,40,x\n");
+    char *out = tu_make_tmpdir("synth-mix");
+    gd_synth_opts o;
+    gd_synth_opts_default(&o);
+    o.out_dir = out;
+    o.data_dir = data;
+    o.people = 3000;
+    o.claims = 100;
+    gd_err err;
+    assert_int_equal(gd_synth_run(&o, NULL, &err), GD_EINPUT);
+    assert_non_null(strstr(err.file, "provider_behaviour.csv"));
+    assert_non_null(strstr(err.msg, "UPCODING is a provider behaviour"));
+    tu_remove_tree(out);
+    tu_remove_tree(data);
+    free(out);
+    free(data);
+}
+
 static void impossible_options_are_usage_errors(void **state)
 {
     (void)state;
@@ -1071,12 +1304,16 @@ static void short_period_and_no_fraud(void **state)
     gd_synth_report rep;
     gd_err err;
     assert_int_equal(gd_synth_run(&o, &rep, &err), GD_OK);
-    assert_int_equal(rep.truth_rows, 0);
+    assert_int_equal(rep.truth_rows, 0);         /* no lottery draws, no upcoding hospital */
     assert_int_equal(rep.claims, 1500);
     char path[4096];
     snprintf(path, sizeof path, "%s/truth.csv", dir);
     char *t = tu_read_file(path, NULL);
     assert_string_equal(t, "claim_key,facility,table,stt,kind,amount\n");
+    free(t);
+    snprintf(path, sizeof path, "%s/manifest.json", dir);
+    t = tu_read_file(path, NULL);
+    assert_non_null(strstr(t, "\"UPCODING\": 0"));
     free(t);
     tu_remove_tree(dir);
     free(dir);
@@ -1095,6 +1332,8 @@ int main(void)
         cmocka_unit_test(clean_claims_are_consistent),
         cmocka_unit_test(clean_claims_never_meet_across_claims),
         cmocka_unit_test(beds_hold_every_inpatient),
+        cmocka_unit_test(upcoding_is_the_habit_of_a_few_hospitals),
+        cmocka_unit_test(a_provider_behaviour_is_never_drawn_by_the_lottery),
         cmocka_unit_test(impossible_options_are_usage_errors),
         cmocka_unit_test(short_period_and_no_fraud),
     };

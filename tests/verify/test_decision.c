@@ -75,6 +75,47 @@ static void test_json_record_has_the_design_shape(void **state)
     gd_buf_free(&b);
 }
 
+static const char *drg_field(json_object *drg, const char *key)
+{
+    json_object *v;
+    assert_true(json_object_object_get_ex(drg, key, &v));
+    return json_object_get_string(v);
+}
+
+static void test_drg_object_explains_the_grouping(void **state)
+{
+    (void)state;
+    gd_decision d = sample();
+    const char *cc[] = {"I10", "E119"};
+    gd_decision_drg g = {.defs = "thai-6.3-gd1", .status = "grouped", .code = "04531", .dc = "0453",
+                         .mdc = "04", .name = "Simple pneumonia w min CCC", .severity = 1, .points = 3,
+                         .los = 12, .route_line = 207, .partition = 'M', .cc = cc, .ncc = 2,
+                         .weight_e4 = 12345, .adj_weight_e4 = 15000, .base_rate = 4600000,
+                         .payment = 6900000, .adjustment = "high_outlier"};
+    d.drg = &g;
+    gd_buf b;
+    gd_buf_init(&b, 64);
+    gd_decision_write_json(&d, &b);
+    json_object *o = json_tokener_parse(gd_buf_cstr(&b)), *drg, *v;
+    assert_non_null(o);
+    assert_true(json_object_object_get_ex(o, "drg", &drg));
+    assert_string_equal(drg_field(drg, "code"), "04531");
+    assert_string_equal(drg_field(drg, "weight_e4"), "12345");
+    assert_string_equal(drg_field(drg, "payment"), "6900000");
+    assert_string_equal(drg_field(drg, "partition"), "M");
+    assert_string_equal(drg_field(drg, "adjustment"), "high_outlier");
+    assert_string_equal(drg_field(drg, "route_line"), "207");
+    assert_true(json_object_object_get_ex(drg, "cc", &v));
+    assert_int_equal(json_object_array_length(v), 2);
+    assert_string_equal(json_object_get_string(json_object_array_get_idx(v, 1)), "E119");
+    json_object_put(o);
+    d.drg = NULL;
+    gd_buf_clear(&b);
+    gd_decision_write_json(&d, &b);
+    assert_non_null(strstr(gd_buf_cstr(&b), "\"drg\":null"));
+    gd_buf_free(&b);
+}
+
 static void test_identities_hold_and_breaks_are_named(void **state)
 {
     (void)state;
@@ -96,6 +137,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_json_record_has_the_design_shape),
+        cmocka_unit_test(test_drg_object_explains_the_grouping),
         cmocka_unit_test(test_identities_hold_and_breaks_are_named),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
