@@ -155,6 +155,7 @@ static gd_status one_row(row_ctx *r, const gd_drg_library *lib, const gd_drg_def
     gd_status st = read_case(r, &c, e);
     if (st) return st;
     const gd_drg_defs *d = defs;
+    if (!d && gd_drg_library_count(lib) == 1) d = gd_drg_library_at(lib, 0);
     if (!d && r->discharged == GD_DATE_NONE) return bad(r, I_DIS, e, "needed to pick the definition version");
     if (!d && !(d = gd_drg_library_pick(lib, r->discharged))) return bad(r, I_DIS, e, "no definition version for this date");
     gd_drg_result res;

@@ -296,6 +296,70 @@ static const gd_flag *flag_of(const gd_decision *d, const char *rule)
     return NULL;
 }
 
+/* ==== DRG case payment (data/drg/thai-6.3-gd1, data/payment/base_rates.csv) =============== */
+
+static char dbuf[512];
+
+static const char *drg_summary(const gd_decision *d)
+{
+    const gd_decision_drg *g = d->drg;
+    if (!g) return "none";
+    size_t n = (size_t)snprintf(dbuf, sizeof dbuf, "%s %s %s sev=%d pts=%d los=%d w=%lld adj=%lld %s base=%lld pay=%lld cc=",
+                                g->defs, g->status, g->code, g->severity, g->points, g->los, (long long)g->weight_e4,
+                                (long long)g->adj_weight_e4, g->adjustment, (long long)g->base_rate, (long long)g->payment);
+    for (size_t i = 0; i < g->ncc; i++) n += (size_t)snprintf(dbuf + n, sizeof dbuf - n, "%s%s", i ? "," : "", g->cc[i]);
+    return dbuf;
+}
+
+/* The standard stay (J18.9, man of 44, LOS 2 at the rank-2 hospital 01002,
+ * base rate 2,000,000): DC 0452 without CC, RW 0.5661 -> 1,132,200 VND;
+ * the fee-for-service amounts are untouched. */
+static void inpatient_claim_is_grouped_and_priced(void **state)
+{
+    (void)state;
+    cb b;
+    inpatient(&b, "DN4010100000001");
+    finish(&b);
+    gd_decision d = run(&b);
+    assert_string_equal(drg_summary(&d), "thai-6.3-gd1 grouped 04520 sev=0 pts=0 los=2 w=5661 adj=5661 none base=2000000 pay=1132200 cc=");
+    assert_string_equal(summary(&d), "claimed=610000 uncovered=0 other=0 allowed=610000 rejected=0 fund=488000 patient=122000 accepted/final");
+    assert_string_equal(d.version_drg, "thai-6.3-gd1");
+}
+
+static void secondary_diagnoses_raise_the_severity_and_the_price(void **state)
+{
+    (void)state;
+    cb b;
+    inpatient(&b, "DN4010100000001");
+    secondary(&b, "I10");
+    secondary(&b, "E11.9");
+    secondary(&b, "N18.5");
+    finish(&b);
+    gd_decision d = run(&b);
+    assert_string_equal(drg_summary(&d), "thai-6.3-gd1 grouped 04522 sev=2 pts=5 los=2 w=18974 adj=18974 none base=2000000 pay=3794800 cc=I10,E11.9,N18.5");
+}
+
+static void transfer_out_is_paid_per_diem(void **state)
+{
+    (void)state;
+    cb b;
+    inpatient(&b, "DN4010100000001");
+    b.c.discharge_type = 2;                      /* referred on */
+    finish(&b);
+    gd_decision d = run(&b);
+    assert_string_equal(drg_summary(&d), "thai-6.3-gd1 grouped 04520 sev=0 pts=0 los=2 w=5661 adj=4578 transfer base=2000000 pay=915600 cc=");
+}
+
+static void outpatient_visit_has_no_drg(void **state)
+{
+    (void)state;
+    cb b;
+    outpatient(&b, "DN4010100000001");
+    finish(&b);
+    gd_decision d = run(&b);
+    assert_null(d.drg);
+}
+
 /* ==== benefit level ====================================================================== */
 
 static void digit_4_card_inpatient_at_district_hospital_in_network_pays_80_percent(void **state)
@@ -1447,6 +1511,10 @@ static void largest_reason_on_a_line_carries_its_amount(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(inpatient_claim_is_grouped_and_priced),
+        cmocka_unit_test(secondary_diagnoses_raise_the_severity_and_the_price),
+        cmocka_unit_test(transfer_out_is_paid_per_diem),
+        cmocka_unit_test(outpatient_visit_has_no_drg),
         cmocka_unit_test(digit_4_card_inpatient_at_district_hospital_in_network_pays_80_percent),
         cmocka_unit_test(digit_3_card_pays_95_percent),
         cmocka_unit_test(digits_1_2_and_5_pay_100_percent),
