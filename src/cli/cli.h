@@ -9,6 +9,10 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
+
+#include "base/date.h"
+#include "base/err.h"
 
 #include "base/err.h"
 
@@ -35,6 +39,32 @@ bool cli_parse_count(const char *s, uint64_t *out);
 const char *cli_data_dir(void);
 /* True when stderr is a terminal (progress lines are shown). */
 bool cli_progress_wanted(void);
+
+/* A command's name ("drg report") and usage text, for error messages. */
+typedef struct cli_command {
+    const char *name;
+    void (*usage)(FILE *out);
+} cli_command;
+
+/* One option: a flag (flag set), a value stored in *value, or a value
+ * handed to each() (repeatable options), which returns NULL or the reason
+ * the value is refused.  A list ends with a NULL name. */
+typedef struct cli_opt {
+    const char *name;
+    const char **value;
+    bool *flag;
+    const char *(*each)(void *ctx, const char *v);
+} cli_opt;
+
+/* Parses argv[1..]; an unknown option, a stray argument or a missing or
+ * refused value prints "giamdinh NAME: ..." and the usage and returns 2. */
+int cli_parse_options(const cli_command *c, int argc, char **argv, const cli_opt *opts, void *ctx);
+/* --from/--to: both required, valid dates, in order; else as above. */
+int cli_parse_period(const cli_command *c, const char *from_s, const char *to_s, gd_date *from, gd_date *to);
+/* Prints "giamdinh NAME: msg ARG" and the usage; returns 2. */
+int cli_usage_error(const cli_command *c, const char *msg, const char *arg);
+/* Prints "giamdinh NAME: what: FILE:LINE:FIELD: message"; returns st's exit code. */
+int cli_fail(const cli_command *c, const char *what, const gd_err *e, gd_status st);
 
 /* DRG definitions for --defs DIR (cli_defs.c): DIR is one set (it has a
  * version.csv: *defs) or a directory of versions (*lib); the other is NULL. */

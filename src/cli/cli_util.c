@@ -3,6 +3,7 @@
  */
 #include "cli/cli.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -43,4 +44,58 @@ const char *cli_data_dir(void)
 bool cli_progress_wanted(void)
 {
     return isatty(STDERR_FILENO);
+}
+
+/* ---- options ------------------------------------------------------------------- */
+
+static int option_error(const cli_command *c, const char *msg, const char *arg)
+{
+    fprintf(stderr, "giamdinh %s: %s%s%s\n", c->name, msg, arg ? " " : "", arg ? arg : "");
+    if (c->usage) c->usage(stderr);
+    return 2;
+}
+
+static const cli_opt *find_opt(const cli_opt *opts, const char *name)
+{
+    for (; opts->name; opts++)
+        if (strcmp(opts->name, name) == 0) return opts;
+    return NULL;
+}
+
+static int take_value(const cli_command *c, const cli_opt *o, const char *v, void *ctx)
+{
+    if (!o->each) { *o->value = v; return 0; }
+    const char *why = o->each(ctx, v);
+    return why ? option_error(c, why, v) : 0;
+}
+
+int cli_parse_options(const cli_command *c, int argc, char **argv, const cli_opt *opts, void *ctx)
+{
+    for (int i = 1; i < argc; i++) {
+        const cli_opt *o = find_opt(opts, argv[i]);
+        if (!o) return option_error(c, argv[i][0] == '-' ? "unknown option" : "unexpected argument", argv[i]);
+        if (o->flag) { *o->flag = true; continue; }
+        if (i + 1 >= argc) return option_error(c, "a value is needed after", argv[i]);
+        int rc = take_value(c, o, argv[++i], ctx);
+        if (rc) return rc;
+    }
+    return 0;
+}
+
+int cli_parse_period(const cli_command *c, const char *from_s, const char *to_s, gd_date *from, gd_date *to)
+{
+    if (!from_s || !to_s) return option_error(c, "--from and --to are required", NULL);
+    if (gd_date_parse(from_s, from)) return option_error(c, "invalid --from date", from_s);
+    if (gd_date_parse(to_s, to)) return option_error(c, "invalid --to date", to_s);
+    if (*to < *from) return option_error(c, "--to is before --from", NULL);
+    return 0;
+}
+
+int cli_usage_error(const cli_command *c, const char *msg, const char *arg) { return option_error(c, msg, arg); }
+
+int cli_fail(const cli_command *c, const char *what, const gd_err *e, gd_status st)
+{
+    char line[1200];
+    fprintf(stderr, "giamdinh %s: %s: %s\n", c->name, what, gd_err_format(e, line, sizeof line));
+    return gd_status_exit_code(st);
 }

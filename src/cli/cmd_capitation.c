@@ -38,47 +38,22 @@ typedef struct cap_args {
     bool calibrate, csv;
 } cap_args;
 
-static int usage_error(const char *msg, const char *arg)
-{
-    fprintf(stderr, "giamdinh capitation: %s%s%s\n", msg, arg ? " " : "", arg ? arg : "");
-    usage(stderr);
-    return 2;
-}
-
-static int check_args(cap_args *a)
-{
-    if (!a->db || !a->from_s || !a->to_s) return usage_error("--db, --from and --to are required", NULL);
-    if (gd_date_parse(a->from_s, &a->from)) return usage_error("invalid --from date", a->from_s);
-    if (gd_date_parse(a->to_s, &a->to)) return usage_error("invalid --to date", a->to_s);
-    if (a->to < a->from) return usage_error("--to is before --from", NULL);
-    return 0;
-}
+static const cli_command command = {"capitation", usage};
 
 static int parse(int argc, char **argv, cap_args *a)
 {
-    for (int i = 1; i < argc; i++) {
-        const char *opt = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-        if (strcmp(opt, "--calibrate") == 0) { a->calibrate = true; continue; }
-        if (strcmp(opt, "--csv") == 0) { a->csv = true; continue; }
-        const char **slot = strcmp(opt, "--db") == 0     ? &a->db
-                            : strcmp(opt, "--data") == 0 ? &a->data
-                            : strcmp(opt, "--from") == 0 ? &a->from_s
-                            : strcmp(opt, "--to") == 0   ? &a->to_s
-                                                         : NULL;
-        if (!slot) return usage_error(opt[0] == '-' ? "unknown option" : "unexpected argument", opt);
-        if (!v) return usage_error("a value is needed after", opt);
-        *slot = v;
-        i++;
-    }
-    return check_args(a);
+    const cli_opt opts[] = {
+        {"--db", &a->db, NULL, NULL},         {"--data", &a->data, NULL, NULL},
+        {"--from", &a->from_s, NULL, NULL},   {"--to", &a->to_s, NULL, NULL},
+        {"--calibrate", NULL, &a->calibrate, NULL}, {"--csv", NULL, &a->csv, NULL},
+        {NULL, NULL, NULL, NULL},
+    };
+    int rc = cli_parse_options(&command, argc, argv, opts, a);
+    if (!rc && !a->db) rc = cli_usage_error(&command, "--db is required", NULL);
+    return rc ? rc : cli_parse_period(&command, a->from_s, a->to_s, &a->from, &a->to);
 }
 
-static int fail(const char *what, const gd_err *e, gd_status st)
-{
-    char line[1200];
-    fprintf(stderr, "giamdinh capitation: %s: %s\n", what, gd_err_format(e, line, sizeof line));
-    return gd_status_exit_code(st);
-}
+static int fail(const char *what, const gd_err *e, gd_status st) { return cli_fail(&command, what, e, st); }
 
 static gd_status print_result(const cap_args *a, const gd_cap_tables *t, const gd_cap_report *r, gd_err *err)
 {

@@ -45,19 +45,15 @@ typedef struct report_args {
     bool csv;
 } report_args;
 
-static int usage_error(const char *msg, const char *arg)
-{
-    fprintf(stderr, "giamdinh drg report: %s%s%s\n", msg, arg ? " " : "", arg ? arg : "");
-    usage(stderr);
-    return 2;
-}
+static const cli_command command = {"drg report", usage};
+
+static int usage_error(const char *msg, const char *arg) { return cli_usage_error(&command, msg, arg); }
 
 static int check_args(report_args *a)
 {
-    if (!a->db || !a->from_s || !a->to_s) return usage_error("--db, --from and --to are required", NULL);
-    if (gd_date_parse(a->from_s, &a->from)) return usage_error("invalid --from date", a->from_s);
-    if (gd_date_parse(a->to_s, &a->to)) return usage_error("invalid --to date", a->to_s);
-    if (a->to < a->from) return usage_error("--to is before --from", NULL);
+    if (!a->db) return usage_error("--db is required", NULL);
+    int rc = cli_parse_period(&command, a->from_s, a->to_s, &a->from, &a->to);
+    if (rc) return rc;
     a->min_cases = 30;
     if (a->min_s && (!cli_parse_count(a->min_s, &a->min_cases) || a->min_cases == 0))
         return usage_error("--min-cases needs a positive number, not", a->min_s);
@@ -67,31 +63,18 @@ static int check_args(report_args *a)
 
 static int parse(int argc, char **argv, report_args *a)
 {
-    for (int i = 1; i < argc; i++) {
-        const char *opt = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-        if (strcmp(opt, "--csv") == 0) { a->csv = true; continue; }
-        const char **slot = strcmp(opt, "--db") == 0          ? &a->db
-                            : strcmp(opt, "--from") == 0      ? &a->from_s
-                            : strcmp(opt, "--to") == 0        ? &a->to_s
-                            : strcmp(opt, "--truth") == 0     ? &a->truth
-                            : strcmp(opt, "--kind") == 0      ? &a->kind
-                            : strcmp(opt, "--defs") == 0      ? &a->defs
-                            : strcmp(opt, "--min-cases") == 0 ? &a->min_s
-                                                              : NULL;
-        if (!slot) return usage_error(opt[0] == '-' ? "unknown option" : "unexpected argument", opt);
-        if (!v) return usage_error("a value is needed after", opt);
-        *slot = v;
-        i++;
-    }
-    return check_args(a);
+    const cli_opt opts[] = {
+        {"--db", &a->db, NULL, NULL},       {"--from", &a->from_s, NULL, NULL},
+        {"--to", &a->to_s, NULL, NULL},     {"--truth", &a->truth, NULL, NULL},
+        {"--kind", &a->kind, NULL, NULL},   {"--defs", &a->defs, NULL, NULL},
+        {"--min-cases", &a->min_s, NULL, NULL}, {"--csv", NULL, &a->csv, NULL},
+        {NULL, NULL, NULL, NULL},
+    };
+    int rc = cli_parse_options(&command, argc, argv, opts, a);
+    return rc ? rc : check_args(a);
 }
 
-static int fail(const char *what, const gd_err *e, gd_status st)
-{
-    char line[1200];
-    fprintf(stderr, "giamdinh drg report: %s: %s\n", what, gd_err_format(e, line, sizeof line));
-    return gd_status_exit_code(st);
-}
+static int fail(const char *what, const gd_err *e, gd_status st) { return cli_fail(&command, what, e, st); }
 
 static bool is_dir(const char *path)
 {

@@ -48,12 +48,9 @@ typedef struct sim_args {
     uint64_t top;
 } sim_args;
 
-static int usage_error(const char *msg, const char *arg)
-{
-    fprintf(stderr, "giamdinh simulate: %s%s%s\n", msg, arg ? " " : "", arg ? arg : "");
-    usage(stderr);
-    return 2;
-}
+static const cli_command command = {"simulate", usage};
+
+static int usage_error(const char *msg, const char *arg) { return cli_usage_error(&command, msg, arg); }
 
 static bool positive(const char *s, int64_t *out)
 {
@@ -63,24 +60,24 @@ static bool positive(const char *s, int64_t *out)
     return true;
 }
 
-/* --base-rate VND or RANK=VND. */
-static int base_rate_arg(sim_args *a, const char *v)
+/* --base-rate VND or RANK=VND (repeatable). */
+static const char *base_rate_arg(void *ctx, const char *v)
 {
+    sim_args *a = ctx;
     const char *eq = strchr(v, '=');
-    if (!eq) return positive(v, &a->p.flat_rate) ? 0 : usage_error("--base-rate needs VND or RANK=VND, not", v);
+    if (!eq) return positive(v, &a->p.flat_rate) ? NULL : "--base-rate needs VND or RANK=VND, not";
     char rank[16];
     snprintf(rank, sizeof rank, "%.*s", (int)(eq - v), v);
     int r = strcmp(rank, "none") == 0 ? GD_RANK_NONE : gd_name_parse(gd_rank_names, rank);
-    if (r < 0) return usage_error("--base-rate: the rank is special, 1, 2, 3, 4 or none, not", rank);
-    return positive(eq + 1, &a->p.rank_rate[r]) ? 0 : usage_error("--base-rate: not a positive VND amount:", eq + 1);
+    if (r < 0) return "--base-rate: the rank is special, 1, 2, 3, 4 or none, not";
+    return positive(eq + 1, &a->p.rank_rate[r]) ? NULL : "--base-rate: not a positive VND amount:";
 }
 
 static int check_args(sim_args *a)
 {
-    if (!a->db || !a->from_s || !a->to_s) return usage_error("--db, --from and --to are required", NULL);
-    if (gd_date_parse(a->from_s, &a->p.from)) return usage_error("invalid --from date", a->from_s);
-    if (gd_date_parse(a->to_s, &a->p.to)) return usage_error("invalid --to date", a->to_s);
-    if (a->p.to < a->p.from) return usage_error("--to is before --from", NULL);
+    if (!a->db) return usage_error("--db is required", NULL);
+    int rc = cli_parse_period(&command, a->from_s, a->to_s, &a->p.from, &a->p.to);
+    if (rc) return rc;
     if (a->cap_s && !positive(a->cap_s, &a->p.cap_rate))
         return usage_error("--capitation-rate needs a positive VND amount, not", a->cap_s);
     a->top = 15;
@@ -90,38 +87,19 @@ static int check_args(sim_args *a)
 
 static int parse(int argc, char **argv, sim_args *a)
 {
-    for (int i = 1; i < argc; i++) {
-        const char *opt = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-        if (strcmp(opt, "--base-rate") == 0) {
-            if (!v) return usage_error("a value is needed after", opt);
-            int rc = base_rate_arg(a, v);
-            if (rc) return rc;
-            i++;
-            continue;
-        }
-        const char **slot = strcmp(opt, "--db") == 0                ? &a->db
-                            : strcmp(opt, "--from") == 0            ? &a->from_s
-                            : strcmp(opt, "--to") == 0              ? &a->to_s
-                            : strcmp(opt, "--rates") == 0           ? &a->rates
-                            : strcmp(opt, "--defs") == 0            ? &a->defs
-                            : strcmp(opt, "--capitation-rate") == 0 ? &a->cap_s
-                            : strcmp(opt, "--data") == 0            ? &a->data
-                            : strcmp(opt, "--top") == 0             ? &a->top_s
-                                                                    : NULL;
-        if (!slot) return usage_error(opt[0] == '-' ? "unknown option" : "unexpected argument", opt);
-        if (!v) return usage_error("a value is needed after", opt);
-        *slot = v;
-        i++;
-    }
-    return check_args(a);
+    const cli_opt opts[] = {
+        {"--db", &a->db, NULL, NULL},       {"--from", &a->from_s, NULL, NULL},
+        {"--to", &a->to_s, NULL, NULL},     {"--rates", &a->rates, NULL, NULL},
+        {"--defs", &a->defs, NULL, NULL},   {"--capitation-rate", &a->cap_s, NULL, NULL},
+        {"--data", &a->data, NULL, NULL},   {"--top", &a->top_s, NULL, NULL},
+        {"--base-rate", NULL, NULL, base_rate_arg},
+        {NULL, NULL, NULL, NULL},
+    };
+    int rc = cli_parse_options(&command, argc, argv, opts, a);
+    return rc ? rc : check_args(a);
 }
 
-static int fail(const char *what, const gd_err *e, gd_status st)
-{
-    char line[1200];
-    fprintf(stderr, "giamdinh simulate: %s: %s\n", what, gd_err_format(e, line, sizeof line));
-    return gd_status_exit_code(st);
-}
+static int fail(const char *what, const gd_err *e, gd_status st) { return cli_fail(&command, what, e, st); }
 
 /* What the run changes, in one line before the tables. */
 static void print_params(const sim_args *a, const char *rates_path, FILE *out)
