@@ -47,14 +47,14 @@
 #define HEAD_COLUMNS                                                                          \
     "facility,claim_key,revision,content_hash,person_id,card,admitted_at,discharged_at,"       \
     "visit_class,outcome,workflow,claimed,allowed,rejected_amount,fund_pays,patient_pays,"     \
-    "decided_at,dispensed,drg,drg_defs,drg_weight_e4,drg_adj_weight_e4,drg_payment,drg_case"
-#define NHEAD 24
+    "decided_at,dispensed,drg,drg_defs,drg_weight_e4,drg_adj_weight_e4,drg_payment,drg_case,ml_facts"
+#define NHEAD 25
 #define NDECISION (NHEAD + 1)
 
 enum { C_FACILITY, C_CLAIM_KEY, C_REVISION, C_HASH, C_PERSON, C_CARD, C_ADMITTED, C_DISCHARGED,
        C_CLASS, C_OUTCOME, C_WORKFLOW, C_CLAIMED, C_ALLOWED, C_REJECTED, C_FUND, C_PATIENT,
        C_DECIDED_AT, C_DISPENSED, C_DRG, C_DRG_DEFS, C_DRG_WEIGHT, C_DRG_ADJ_WEIGHT, C_DRG_PAYMENT,
-       C_DRG_CASE, C_RECORD };
+       C_DRG_CASE, C_ML_FACTS, C_RECORD };
 
 /* Enumerations are stored spelled out, as in the decision record. */
 static const char *const visit_names[] = {"outpatient", "inpatient"};
@@ -197,6 +197,8 @@ static void bind_row(sqlite3_stmt *st, int base, const gd_decision_row *r)
     bind_text(st, base + 1 + C_DECIDED_AT, r->decided_at);
     bind_text(st, base + 1 + C_DISPENSED, r->dispensed ? r->dispensed : "");
     bind_drg(st, base, r);
+    if (r->ml_facts) bind_text(st, base + 1 + C_ML_FACTS, r->ml_facts);
+    else sqlite3_bind_null(st, base + 1 + C_ML_FACTS);
     sqlite3_bind_text64(st, base + 1 + C_RECORD, r->record, r->record_len, SQLITE_STATIC, SQLITE_UTF8);
 }
 
@@ -380,6 +382,7 @@ static void read_row(sqlite3_stmt *st, gd_decision_row *r, sq_text *t, bool reco
         r->drg_adj_weight_e4 = sqlite3_column_int64(st, C_DRG_ADJ_WEIGHT);
         r->drg_payment = sqlite3_column_int64(st, C_DRG_PAYMENT);
     }
+    if (sqlite3_column_type(st, C_ML_FACTS) != SQLITE_NULL) r->ml_facts = sq_col_str(st, C_ML_FACTS, t);
     if (!record) return;
     r->record = sq_col_str(st, C_RECORD, t);
     r->record_len = (size_t)sqlite3_column_bytes(st, C_RECORD);

@@ -81,7 +81,7 @@ void sq_bulk_end(sq_store *s);
 
 /* The decision ops of the ops table (sqlite_decisions.c); the first
  * schema version that has the decision tables. */
-#define SQ_DECISIONS_SCHEMA 4
+#define SQ_DECISIONS_SCHEMA 5
 gd_status sq_put_decisions(gd_store *s, const gd_decision_row *rows, size_t n, gd_err *err);
 gd_status sq_scan_decision_heads(gd_store *s, gd_decision_scan_fn fn, void *ctx, gd_err *err);
 gd_status sq_claim_history(gd_store *s, const char *facility, const char *claim_key,

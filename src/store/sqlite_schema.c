@@ -170,6 +170,11 @@ static const char schema_v3[] =
 
 static const char schema_v4[] = DRG_COLUMNS("decisions") DRG_COLUMNS("claim_heads");
 
+/* The risk facts of each claim (src/ml/facts.h) for training and scoring. */
+static const char schema_v5[] =
+    "ALTER TABLE decisions ADD COLUMN ml_facts TEXT;"
+    "ALTER TABLE claim_heads ADD COLUMN ml_facts TEXT;";
+
 typedef struct migration { int version; const char *name; const char *sql; } migration;
 
 static const migration migrations[] = {
@@ -177,6 +182,7 @@ static const migration migrations[] = {
     {2, "readable views", schema_v2},
     {3, "verification decisions and claim heads", schema_v3},
     {4, "DRG grouping of inpatient claims", schema_v4},
+    {5, "risk facts of claims", schema_v5},
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 

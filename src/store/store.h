@@ -168,6 +168,7 @@ typedef struct gd_decision_row {
     const char *drg, *drg_defs;
     const char *drg_case;       /* the grouping inputs (gd_drg_case_format), for regrouping */
     int64_t drg_weight_e4, drg_adj_weight_e4, drg_payment;
+    const char *ml_facts;       /* the claim's risk facts (src/ml/facts.h, schema 5); NULL = none */
     const char *record;         /* the JSON decision record (one line, no newline) */
     size_t record_len;
 } gd_decision_row;

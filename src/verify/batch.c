@@ -24,6 +24,7 @@
 #include "base/hash.h"
 #include "drg/drg.h"
 #include "intake/intake.h"
+#include "ml/facts.h"
 #include "payment/case_payment.h"
 #include "verify/verify_int.h"
 
@@ -143,6 +144,9 @@ static bool keep_decision(gd_arena *a, const gd_decision *from, gd_decision *to)
     to->flags = gd_arena_alloc(a, (from->nflags ? from->nflags : 1) * sizeof *to->flags);
     if (!to->facility || !to->claim_key || !to->card || !to->lines || !to->flags) return false;
     if (!keep_drg(a, from->drg, &to->drg)) return false;
+    to->ml_facts_head = from->ml_facts_head ? keep_str(a, from->ml_facts_head) : NULL;
+    to->ml_facts_items = from->ml_facts_items ? keep_str(a, from->ml_facts_items) : NULL;
+    if ((from->ml_facts_head && !to->ml_facts_head) || (from->ml_facts_items && !to->ml_facts_items)) return false;
     if (from->nlines) memcpy(to->lines, from->lines, from->nlines * sizeof *to->lines);
     for (size_t k = 0; k < from->nflags; k++) {
         to->flags[k] = from->flags[k];
@@ -453,6 +457,7 @@ typedef struct writer {
     gd_decision_row *rows;
     gd_buf *records;             /* one buffer per pending row: the JSON record */
     gd_buf *dispensed;           /* and its dispensing (gd_dispensed_format) */
+    gd_buf *facts;               /* and its risk facts (src/ml/facts.h) */
     size_t nrows;
 } writer;
 
@@ -463,10 +468,21 @@ static gd_status flush_rows(writer *w, gd_err *err)
         w->rows[i].record = w->records[i].data;
         w->rows[i].record_len = w->records[i].len;
         w->rows[i].dispensed = gd_buf_cstr(&w->dispensed[i]);
+        w->rows[i].ml_facts = w->facts[i].len ? gd_buf_cstr(&w->facts[i]) : NULL;
     }
     gd_status st = gd_store_put_decisions(w->store, w->rows, w->nrows, err);
     w->nrows = 0;
     return st;
+}
+
+/* The risk facts taken at verification, completed with the flags the
+ * cross-claim rules may have added since. */
+static void facts_text(const gd_decision *d, gd_buf *b)
+{
+    if (!d->ml_facts_head) return;
+    gd_buf_puts(b, d->ml_facts_head);
+    gd_ml_facts_format_outcome((int)d->nflags, d->rejected_amount, b);
+    gd_buf_puts(b, d->ml_facts_items ? d->ml_facts_items : "");
 }
 
 static gd_status write_one(writer *w, item *it, gd_buf *line, gd_err *err)
@@ -489,6 +505,10 @@ static gd_status write_one(writer *w, item *it, gd_buf *line, gd_err *err)
     gd_buf_clear(disp);
     gd_dispensed_format(it->f.dispensed, it->f.ndispensed, disp);
     if (!gd_buf_ok(disp)) return GD_ENOMEM;
+    gd_buf *facts = &w->facts[w->nrows];
+    gd_buf_clear(facts);
+    facts_text(d, facts);
+    if (!gd_buf_ok(facts)) return GD_ENOMEM;
     w->rows[w->nrows] = row_of(it, NULL, 0);
     memcpy(w->rows[w->nrows].content_hash, it->hash, 32);
     w->nrows++;
@@ -507,12 +527,13 @@ static gd_status write_all(const decided *dc, const gd_batch_opts *o, gd_batch_s
         w.rows = calloc(STORE_CHUNK, sizeof *w.rows);
         w.records = calloc(STORE_CHUNK, sizeof *w.records);
         w.dispensed = calloc(STORE_CHUNK, sizeof *w.dispensed);
+        w.facts = calloc(STORE_CHUNK, sizeof *w.facts);
     }
     uint64_t rule_hits[R_COUNT] = {0};
     int64_t rule_amounts[R_COUNT] = {0};
     gd_buf line;
     gd_buf_init(&line, 1 << 14);
-    gd_status st = !w.store || (w.rows && w.records && w.dispensed) ? GD_OK : GD_ENOMEM;
+    gd_status st = !w.store || (w.rows && w.records && w.dispensed && w.facts) ? GD_OK : GD_ENOMEM;
     for (size_t i = 0; st == GD_OK && i < dc->n; i++) {
         st = write_one(&w, dc->v[i], &line, err);
         summarize(sum, &dc->v[i]->d, rule_hits, rule_amounts);
@@ -524,6 +545,8 @@ static gd_status write_all(const decided *dc, const gd_batch_opts *o, gd_batch_s
     gd_buf_free(&line);
     for (size_t i = 0; w.records && i < STORE_CHUNK; i++) gd_buf_free(&w.records[i]);
     for (size_t i = 0; w.dispensed && i < STORE_CHUNK; i++) gd_buf_free(&w.dispensed[i]);
+    for (size_t i = 0; w.facts && i < STORE_CHUNK; i++) gd_buf_free(&w.facts[i]);
+    free(w.facts);
     free(w.rows);
     free(w.records);
     free(w.dispensed);

@@ -68,6 +68,10 @@ typedef struct gd_decision {
     /* Not written: what the engine needs to add findings later. */
     int64_t fund_claimed;             /* Σ line T_BHTT as the facility claimed it */
     bool claim_rejected;              /* a claim-level reject hit it */
+    /* The claim's risk facts (src/ml/facts.h) as text, taken at verification
+     * without the flags; gd_ml_facts_text() adds the final flag count and
+     * rejected amount when the decision is written. */
+    const char *ml_facts_head, *ml_facts_items;
 } gd_decision;
 
 const char *gd_outcome_name(gd_outcome o);

@@ -434,6 +434,7 @@ gd_status gd_verify_claim(const gd_verifier *v, const gd_claim *c, gd_arena *are
     if (w.status != GD_OK) return w.status;
     if (fill_decision(&w, out) != GD_OK) return GD_ENOMEM;
     if (vf_group_drg(&w, out) != GD_OK) return GD_ENOMEM;
+    if (vf_take_facts(&w, out) != GD_OK) return GD_ENOMEM;
     if (facts && fill_facts(&w, facts) != GD_OK) return GD_ENOMEM;
     return GD_OK;
 }

@@ -111,6 +111,8 @@ void vf_check_lines(vf_claim *w);
 void vf_check_totals(vf_claim *w);
 /* DRG grouping and case price of an inpatient claim (vf_drg.c); sets d->drg. */
 gd_status vf_group_drg(vf_claim *w, gd_decision *d);
+/* The claim's risk facts as text on the decision (vf_ml.c). */
+gd_status vf_take_facts(vf_claim *w, gd_decision *d);
 /* Benefit level: fills w->level_bp, flags a declared level above it. */
 void vf_check_benefit(vf_claim *w);
 
