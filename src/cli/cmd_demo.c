@@ -15,6 +15,7 @@
 #include "cli/cli.h"
 #include "registry/registry.h"
 #include "synth/synth.h"
+#include "ml/risk_run.h"
 #include "verify/batch.h"
 #include "verify/eval.h"
 
@@ -225,6 +226,42 @@ static gd_status run_verify(const demo_opts *o, gd_store *store, gd_err *err)
     return GD_OK;
 }
 
+/* AI-assisted verification on the demo: a risk model trained on the first
+ * half of the period (labels: truth.csv) scores the second half, and the
+ * scored decisions are evaluated on the claims of that half only. */
+static gd_status run_risk(const demo_opts *o, gd_store *store, gd_err *err)
+{
+    char model[4096], scored[4096], truth[4096];
+    snprintf(model, sizeof model, "%s/risk-model", o->dir);
+    snprintf(scored, sizeof scored, "%s/scored.jsonl", o->dir);
+    snprintf(truth, sizeof truth, "%s/truth.csv", o->dir);
+    gd_date from, to, mid = period_middle(&o->synth);
+    if (!o->synth.period_from || gd_date_parse(o->synth.period_from, &from)) from = gd_date_from_ymd(2025, 1, 1);
+    if (!o->synth.period_to || gd_date_parse(o->synth.period_to, &to)) to = gd_date_from_ymd(2025, 12, 31);
+    gd_risk_run_stats st;
+    gd_status status = gd_risk_train_store(store, truth, from, mid, "demo-risk", model, &st, err);
+    if (status != GD_OK) return status;
+    printf("\ntrain: risk model from %zu claims of the first half (%zu labelled) in %.1f s -> %s\n", st.claims,
+           st.positives, st.seconds, model);
+    gd_risk_model *m = NULL;
+    if ((status = gd_risk_load(&m, model, err)) != GD_OK) return status;
+    FILE *out = fopen(scored, "w");
+    if (!out) { gd_risk_free(m); return gd_err_set(err, GD_EIO, scored, 0, NULL, "cannot create"); }
+    status = gd_risk_score_store(store, m, mid + 1, to, out, &st, err);
+    if (fclose(out) != 0 && status == GD_OK) status = gd_err_set(err, GD_EIO, scored, 0, NULL, "write failed");
+    gd_risk_free(m);
+    if (status != GD_OK) return status;
+    printf("score: %zu claims of the second half in %.2f s, %zu to review -> %s\n", st.scored, st.seconds,
+           st.to_review, scored);
+    gd_eval_opts eo = {.decided_only = true};
+    gd_eval_report rep;
+    if (gd_eval_run(truth, scored, &eo, &rep, err) != GD_OK) return GD_OK;
+    printf("\nevaluation of the scored second half:\n");
+    gd_eval_report_print(&rep, stdout);
+    gd_eval_report_free(&rep);
+    return GD_OK;
+}
+
 static int fail(const char *step, gd_status st, const gd_err *err)
 {
     char msg[1024];
@@ -263,8 +300,10 @@ int cmd_demo(int argc, char **argv)
     gd_registry_release(reg);
     if (st != GD_OK) { gd_store_close(store); return fail("coverage", st, &err); }
     st = run_verify(&o, store, &err);
+    if (st != GD_OK) { gd_store_close(store); return fail("verify", st, &err); }
+    st = run_risk(&o, store, &err);
     gd_store_close(store);
-    if (st != GD_OK) return fail("verify", st, &err);
+    if (st != GD_OK) return fail("risk model", st, &err);
     printf("\ndone in %.1f s: database %s, files in %s/\n", seconds_since(&t0), o.db, o.dir);
     return 0;
 }

@@ -9,11 +9,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Codes and ids never hold the separators; drop them if a file had any. */
+/* Codes and ids never hold the separators; drop them if a file had any,
+ * and control characters too (the text is one line, and the norms file
+ * keeps codes in tab-separated lines). */
 static void put_clean(gd_buf *b, const char *s)
 {
     for (; s && *s; s++)
-        if (*s != ';' && *s != '|' && *s != ',' && *s != '=') gd_buf_putc(b, *s);
+        if (*s != ';' && *s != '|' && *s != ',' && *s != '=' && (unsigned char)*s >= 0x20) gd_buf_putc(b, *s);
 }
 
 static void put_str(gd_buf *b, const char *k, const char *v)

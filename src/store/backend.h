@@ -32,6 +32,7 @@ typedef struct gd_store_ops {
      * nesting; put_decisions is called outside imports and reads, n > 0. */
     gd_status (*put_decisions)(gd_store *s, const gd_decision_row *rows, size_t n, gd_err *err);
     gd_status (*scan_decision_heads)(gd_store *s, gd_decision_scan_fn fn, void *ctx, gd_err *err);
+    gd_status (*scan_head_records)(gd_store *s, gd_decision_scan_fn fn, void *ctx, gd_err *err);
     gd_status (*claim_history)(gd_store *s, const char *facility, const char *claim_key,
                                gd_decision_scan_fn fn, void *ctx, gd_err *err);
     gd_status (*count_decisions)(gd_store *s, uint64_t *n, gd_err *err);

@@ -429,6 +429,32 @@ gd_status sq_scan_decision_heads(gd_store *base, gd_decision_scan_fn fn, void *c
     return status;
 }
 
+/* The heads again, each with the JSON record of its revision. */
+gd_status sq_scan_head_records(gd_store *base, gd_decision_scan_fn fn, void *ctx, gd_err *err)
+{
+    sq_store *s = sq(base);
+    if (need_tables(s, err) != GD_OK) return GD_EUSAGE;
+    sqlite3_stmt *st;
+    gd_buf b;
+    gd_buf_init(&b, 1024);
+    gd_buf_puts(&b, "SELECT ");
+    for (const char *c = HEAD_COLUMNS; c;) {
+        const char *end = strchr(c, ',');
+        int n = end ? (int)(end - c) : (int)strlen(c);
+        gd_buf_printf(&b, "h.%.*s,", n, c);
+        c = end ? end + 1 : NULL;
+    }
+    gd_buf_puts(&b, "d.record FROM claim_heads h JOIN decisions d ON d.facility = h.facility"
+                    " AND d.claim_key = h.claim_key AND d.revision = h.revision"
+                    " ORDER BY h.person_id, h.admitted_at, h.facility, h.claim_key");
+    int rc = gd_buf_ok(&b) ? sqlite3_prepare_v2(s->db, gd_buf_cstr(&b), -1, &st, NULL) : SQLITE_NOMEM;
+    gd_buf_free(&b);
+    if (rc != SQLITE_OK) return sq_fail(s->db, err, "preparing the scan of claim heads with records");
+    gd_status status = scan_rows(s, st, true, fn, ctx, err);
+    sqlite3_finalize(st);
+    return status;
+}
+
 gd_status sq_claim_history(gd_store *base, const char *facility, const char *claim_key,
                            gd_decision_scan_fn fn, void *ctx, gd_err *err)
 {

@@ -84,6 +84,7 @@ void sq_bulk_end(sq_store *s);
 #define SQ_DECISIONS_SCHEMA 5
 gd_status sq_put_decisions(gd_store *s, const gd_decision_row *rows, size_t n, gd_err *err);
 gd_status sq_scan_decision_heads(gd_store *s, gd_decision_scan_fn fn, void *ctx, gd_err *err);
+gd_status sq_scan_head_records(gd_store *s, gd_decision_scan_fn fn, void *ctx, gd_err *err);
 gd_status sq_claim_history(gd_store *s, const char *facility, const char *claim_key,
                            gd_decision_scan_fn fn, void *ctx, gd_err *err);
 gd_status sq_count_decisions(gd_store *s, uint64_t *n, gd_err *err);

@@ -489,6 +489,7 @@ static const gd_store_ops sqlite_ops = {
     .has = sq_has,
     .put_decisions = sq_put_decisions,
     .scan_decision_heads = sq_scan_decision_heads,
+    .scan_head_records = sq_scan_head_records,
     .claim_history = sq_claim_history,
     .count_decisions = sq_count_decisions,
 };

@@ -179,6 +179,11 @@ gd_status gd_store_scan_decision_heads(gd_store *s, gd_decision_scan_fn fn, void
     return s->ops->scan_decision_heads(s, fn, ctx, err);
 }
 
+gd_status gd_store_scan_head_records(gd_store *s, gd_decision_scan_fn fn, void *ctx, gd_err *err)
+{
+    return s->ops->scan_head_records(s, fn, ctx, err);
+}
+
 gd_status gd_store_claim_history(gd_store *s, const char *facility, const char *claim_key,
                                  gd_decision_scan_fn fn, void *ctx, gd_err *err)
 {

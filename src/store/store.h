@@ -206,6 +206,8 @@ typedef int (*gd_decision_scan_fn)(void *ctx, const gd_decision_row *rows, size_
  * loaded (record = NULL, record_len = 0), which keeps a scan of millions
  * of claims fast; everything else is filled. */
 gd_status gd_store_scan_decision_heads(gd_store *s, gd_decision_scan_fn fn, void *ctx, gd_err *err);
+/* The same heads, each with the JSON record of its revision (record set). */
+gd_status gd_store_scan_head_records(gd_store *s, gd_decision_scan_fn fn, void *ctx, gd_err *err);
 
 /* All revisions of one claim, oldest first, with their records.  A claim
  * without decisions calls fn never and returns GD_OK. */

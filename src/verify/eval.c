@@ -33,7 +33,17 @@
  *     of the claims labelled K that rank in the top 5 % of scored claims
  *     (ceil(5 % of them); claims tied at the cut-off share the places left
  *     pro rata, so ties never inflate recall).  Labelled claims with no
- *     score count as not found.
+ *     score count as not found.  The same share over the claims labelled
+ *     with any of those kinds is the "top share" (goal: >= 60 %).
+ *   - Review at capacity: the reviewers take the `capacity` claims with the
+ *     highest scores (opts: a number of claims, or a share of the claims
+ *     decided, rounded up; ties by claim id = facility, then claim_key;
+ *     fewer when fewer claims are scored).  Per kind no rule detects and
+ *     over all of them: labelled claims, caught (labelled and reviewed),
+ *     recall = caught / labelled, precision = caught / reviewed, lift =
+ *     recall / (reviewed / claims decided), and the labelled VND of the
+ *     caught claims (those kinds' rows) per review hour = caught VND /
+ *     (reviewed × minutes a review / 60).
  *
  * Memory: the labels (24 bytes a row), one small record per claim seen
  * (needed so that the highest revision wins whatever the file order and for
@@ -588,6 +598,18 @@ static gd_status other_rules_collect(ev_state *s, const uint64_t *other, size_t 
     return GD_OK;
 }
 
+/* decided_only: a labelled claim with no decision loses its labels. */
+static void drop_undecided(ev_state *s)
+{
+    for (size_t i = 0; i < gd_strset_count(&s->claim_ids); i++) {
+        ev_claim *c = &s->claims[i];
+        if (!c->nlabels || c->revision) continue;
+        s->rep->labelled_without_decision++;
+        s->rep->labels_left_out += c->nlabels;
+        c->nlabels = 0;
+    }
+}
+
 static gd_status match_all(ev_state *s)
 {
     size_t nother = gd_strset_count(&s->rules) - s->nkinds;
@@ -606,6 +628,14 @@ static gd_status match_all(ev_state *s)
 }
 
 /* ---- risk ranking ------------------------------------------------------------------- */
+
+/* True when one of the claim's labels is of a kind no rule detects. */
+static bool has_risk_label(const ev_state *s, const ev_claim *c)
+{
+    for (uint32_t i = 0; i < c->nlabels; i++)
+        if (s->rep->kinds[s->labels[c->first_label + i].kind].risk_evaluated) return true;
+    return false;
+}
 
 static int score_desc(const void *a, const void *b)
 {
@@ -656,6 +686,7 @@ static void risk_credit_claim(ev_state *s, const ev_claim *c, const ev_cut *cut,
         k->risk_mean += c->score;             /* a sum until risk_evaluate divides */
         k->risk_top_found += top_credit(cut, c->score);
     }
+    if (has_risk_label(s, c)) s->rep->risk_all_top_found += top_credit(cut, c->score);
 }
 
 static gd_status risk_evaluate(ev_state *s)
@@ -673,6 +704,73 @@ static gd_status risk_evaluate(ev_state *s)
         gd_eval_kind *k = &s->rep->kinds[i];
         if (k->risk_scored) k->risk_mean /= (double)k->risk_scored;
     }
+    return GD_OK;
+}
+
+/* ---- review at capacity ------------------------------------------------------------- */
+
+/* A scored claim in review order. */
+typedef struct ev_ranked {
+    double score;
+    const char *key;           /* "facility\x1fclaim_key": orders by facility, then claim_key */
+    uint32_t claim;
+} ev_ranked;
+
+static int ranked_order(const void *a, const void *b)
+{
+    const ev_ranked *x = a, *y = b;
+    if (x->score != y->score) return x->score > y->score ? -1 : 1;
+    return strcmp(x->key, y->key);
+}
+
+static void capacity_set(ev_state *s)
+{
+    gd_eval_report *r = s->rep;
+    const gd_eval_opts *o = s->opts;
+    r->minutes_per_review = o && o->minutes_per_review ? o->minutes_per_review : GD_EVAL_MINUTES_PER_REVIEW;
+    if (o && o->capacity_claims) {
+        r->capacity = o->capacity_claims;
+        return;
+    }
+    r->capacity_bp = o && o->capacity_bp ? o->capacity_bp : GD_EVAL_CAPACITY_BP;
+    if (r->capacity_bp > 10000) r->capacity_bp = 10000;
+    r->capacity = (r->decision_claims * r->capacity_bp + 9999) / 10000;
+}
+
+/* A reviewed claim: its labels count as caught (each kind once a claim). */
+static void credit_caught(ev_state *s, const ev_claim *c)
+{
+    gd_eval_report *r = s->rep;
+    bool any = false;
+    for (uint32_t i = 0; i < c->nlabels; i++) {
+        const ev_label *l = &s->labels[c->first_label + i];
+        gd_eval_kind *k = &r->kinds[l->kind];
+        if (!i || l[-1].kind != l->kind) k->at_capacity.caught++;
+        k->at_capacity.caught_vnd = add_saturating(k->at_capacity.caught_vnd, l->amount);
+        if (!k->risk_evaluated) continue;
+        any = true;
+        r->risk_all.caught_vnd = add_saturating(r->risk_all.caught_vnd, l->amount);
+    }
+    r->risk_all.caught += any;
+}
+
+static gd_status capacity_evaluate(ev_state *s)
+{
+    gd_eval_report *r = s->rep;
+    size_t nclaims = gd_strset_count(&s->claim_ids), n = 0;
+    capacity_set(s);
+    for (size_t i = 0; i < r->nkinds; i++) r->kinds[i].at_capacity.labelled = r->kinds[i].risk_claims;
+    for (size_t i = 0; i < nclaims; i++) r->risk_all.labelled += has_risk_label(s, &s->claims[i]);
+    if (!r->scored_claims) return GD_OK;
+    ev_ranked *v = malloc(r->scored_claims * sizeof *v);
+    if (!v) return GD_ENOMEM;
+    for (size_t i = 0; i < nclaims; i++)
+        if (s->claims[i].has_score)
+            v[n++] = (ev_ranked){s->claims[i].score, gd_strset_str(&s->claim_ids, (uint32_t)i), (uint32_t)i};
+    qsort(v, n, sizeof *v, ranked_order);
+    r->reviewed = r->capacity < n ? r->capacity : n;
+    for (size_t i = 0; i < r->reviewed; i++) credit_caught(s, &s->claims[v[i].claim]);
+    free(v);
     return GD_OK;
 }
 
@@ -740,9 +838,11 @@ static gd_status run_steps(ev_state *s, const char *truth_path, const char *deci
     if (kinds_make(s) != GD_OK) return gd_err_set(err, GD_ENOMEM, NULL, 0, NULL, "out of memory");
     st = decisions_load(s, decisions_path, err);
     if (st != GD_OK) return st;
-    if (match_all(s) != GD_OK || risk_evaluate(s) != GD_OK)
-        return gd_err_set(err, GD_ENOMEM, NULL, 0, NULL, "out of memory");
+    if (s->opts && s->opts->decided_only) drop_undecided(s);
+    if (match_all(s) != GD_OK) return gd_err_set(err, GD_ENOMEM, NULL, 0, NULL, "out of memory");
     kinds_mark_risk(s->rep);
+    if (risk_evaluate(s) != GD_OK || capacity_evaluate(s) != GD_OK)
+        return gd_err_set(err, GD_ENOMEM, NULL, 0, NULL, "out of memory");
     return GD_OK;
 }
 
@@ -781,4 +881,40 @@ double gd_eval_recall(const gd_eval_kind *k)
 double gd_eval_precision(const gd_eval_kind *k)
 {
     return k->flags ? (double)k->true_positive / (double)k->flags : NAN;
+}
+
+double gd_eval_capacity_recall(const gd_eval_capacity *c)
+{
+    return c->labelled ? (double)c->caught / (double)c->labelled : NAN;
+}
+
+double gd_eval_capacity_precision(const gd_eval_report *r, const gd_eval_capacity *c)
+{
+    return r->reviewed ? (double)c->caught / (double)r->reviewed : NAN;
+}
+
+double gd_eval_capacity_lift(const gd_eval_report *r, const gd_eval_capacity *c)
+{
+    if (!c->labelled || !r->reviewed) return NAN;
+    return gd_eval_capacity_recall(c) / ((double)r->reviewed / (double)r->decision_claims);
+}
+
+double gd_eval_top_share(const gd_eval_report *r)
+{
+    return r->risk_all.labelled ? r->risk_all_top_found / (double)r->risk_all.labelled : NAN;
+}
+
+/* num / den rounded half away from zero; den > 0. */
+static int64_t div_round(__int128 num, __int128 den)
+{
+    __int128 q = num >= 0 ? (2 * num + den) / (2 * den) : -((-2 * num + den) / (2 * den));
+    return q > INT64_MAX ? INT64_MAX : q < INT64_MIN ? INT64_MIN : (int64_t)q;
+}
+
+bool gd_eval_vnd_per_review_hour(const gd_eval_report *r, const gd_eval_capacity *c, int64_t *vnd)
+{
+    *vnd = 0;
+    if (!r->reviewed || !r->minutes_per_review) return false;
+    *vnd = div_round((__int128)c->caught_vnd * 60, (__int128)r->reviewed * r->minutes_per_review);
+    return true;
 }

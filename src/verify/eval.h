@@ -1,7 +1,8 @@
 /*
  * eval.h — evaluation of decision records against the injected-error labels
  * of truth.csv (shared/truth.md): per-kind recall, precision and withheld
- * VND, and for the kinds no rule detects, how well the risk score ranks them.
+ * VND, and for the kinds no rule detects, how well the risk score ranks them
+ * and what reviewers with a given capacity would catch with it.
  *
  * gd_eval_run() loads truth.csv into memory, then streams DECISIONS.jsonl one
  * line at a time, so memory grows with the number of claims and flags, not
@@ -22,6 +23,15 @@
 
 #include "base/err.h"
 
+/* Review at capacity: of the claims labelled with a kind (or with any of
+ * the kinds no rule detects), those the reviewers would take — the
+ * `reviewed` highest risk scores, ties by claim id. */
+typedef struct gd_eval_capacity {
+    uint64_t labelled;       /* distinct claims labelled */
+    uint64_t caught;         /* of them, among the reviewed claims */
+    int64_t caught_vnd;      /* the labelled amounts of those kinds' rows on the caught claims */
+} gd_eval_capacity;
+
 /* One row of the report: an injected-error kind (truth.md) or a new kind
  * name found in truth.csv. */
 typedef struct gd_eval_kind {
@@ -40,6 +50,7 @@ typedef struct gd_eval_kind {
     uint64_t risk_scored;    /* of them, with a risk score */
     double risk_mean;        /* mean score of those scored (0 when none) */
     double risk_top_found;   /* labelled claims in the top 5 % (ties shared pro rata) */
+    gd_eval_capacity at_capacity;   /* labelled = risk_claims */
 } gd_eval_kind;
 
 /* Flags whose rule is not a truth kind: not errors, only counted. */
@@ -60,17 +71,39 @@ typedef struct gd_eval_report {
     uint64_t superseded;              /* lines replaced by a higher revision */
     uint64_t decision_errors;         /* bad decision lines (skipped) */
     uint64_t labelled_without_decision;
+    uint64_t labels_left_out;         /* rows of those claims, with decided_only */
     /* Risk: over the final revisions that carry "risk":{"score":x}. */
     uint64_t scored_claims;
     uint64_t top_count;               /* claims in the top 5 % (ceil) */
     uint64_t unlabelled_scored;       /* scored claims with no truth row */
     double unlabelled_mean;
+    /* Review at capacity, for the kinds no rule detects (risk_evaluated). */
+    uint64_t capacity;                /* claims the reviewers can take */
+    uint32_t capacity_bp;             /* when given as a share of decision_claims: basis points; else 0 */
+    uint32_t minutes_per_review;
+    uint64_t reviewed;                /* min(capacity, scored_claims) */
+    gd_eval_capacity risk_all;        /* claims labelled with any of those kinds */
+    double risk_all_top_found;        /* of them, in the top 5 % (as risk_top_found) */
 } gd_eval_report;
+
+#define GD_EVAL_CAPACITY_BP 500          /* default capacity: 5 % of the claims decided */
+#define GD_EVAL_MINUTES_PER_REVIEW 15
+#define GD_EVAL_TOP_GOAL 0.60            /* share of those claims wanted in the top 5 % */
 
 typedef struct gd_eval_opts {
     /* Called once per bad truth row or decision line (e->file, e->line set). */
     void (*on_error)(void *ctx, const gd_err *e);
     void *ctx;
+    /* Reviewer capacity: capacity_claims claims, or when 0 capacity_bp
+     * basis points of the claims decided, rounded up (0 = 500: 5 %; at
+     * most 10000). */
+    uint64_t capacity_claims;
+    uint32_t capacity_bp;
+    uint32_t minutes_per_review;      /* 0 = 15 */
+    /* Leave out the labels of claims with no decision (a run that decided
+     * only part of the claims, e.g. one period); they are counted in
+     * labelled_without_decision and labels_left_out. */
+    bool decided_only;
 } gd_eval_opts;
 
 /* Evaluates decisions_path ("-" = stdin) against truth_path.
@@ -94,5 +127,19 @@ void gd_eval_report_print_json(const gd_eval_report *r, FILE *out);
  * the denominator is 0. */
 double gd_eval_recall(const gd_eval_kind *k);
 double gd_eval_precision(const gd_eval_kind *k);
+
+/* At capacity (NAN when the denominator is 0):
+ *   recall    = caught / labelled
+ *   precision = caught / reviewed
+ *   lift      = recall / (reviewed / decision_claims), recall over that of
+ *               reviewing as many claims picked at random
+ *   top share = claims of the whole set in the top 5 % / labelled (risk_all only) */
+double gd_eval_capacity_recall(const gd_eval_capacity *c);
+double gd_eval_capacity_precision(const gd_eval_report *r, const gd_eval_capacity *c);
+double gd_eval_capacity_lift(const gd_eval_report *r, const gd_eval_capacity *c);
+double gd_eval_top_share(const gd_eval_report *r);
+/* caught_vnd / (reviewed × minutes_per_review / 60 h), whole VND rounded
+ * half away from zero; false (and *vnd = 0) when nothing was reviewed. */
+bool gd_eval_vnd_per_review_hour(const gd_eval_report *r, const gd_eval_capacity *c, int64_t *vnd);
 
 #endif

@@ -64,8 +64,8 @@ static char *write_quoted(world *w, const char *name, const char *text)
     return path;
 }
 
-/* Writes both files and runs the evaluation; returns its status. */
-static gd_status run(world *w, const char *truth, const char *decisions)
+/* Writes both files and runs the evaluation with these capacity options. */
+static gd_status run_with(world *w, const char *truth, const char *decisions, gd_eval_opts opts)
 {
     free(w->truth);
     free(w->decisions);
@@ -74,10 +74,17 @@ static gd_status run(world *w, const char *truth, const char *decisions)
     gd_eval_report_free(&w->rep);
     w->errors[0] = '\0';
     w->nerrors = 0;
-    gd_eval_opts opts = {collect_error, w};
+    opts.on_error = collect_error;
+    opts.ctx = w;
     gd_err err;
     gd_err_clear(&err);
     return gd_eval_run(w->truth, w->decisions, &opts, &w->rep, &err);
+}
+
+/* Writes both files and runs the evaluation; returns its status. */
+static gd_status run(world *w, const char *truth, const char *decisions)
+{
+    return run_with(w, truth, decisions, (gd_eval_opts){0});
 }
 
 static const gd_eval_kind *kind(const world *w, const char *name)
@@ -197,6 +204,26 @@ static void labelled_claim_without_decision_is_a_miss(void **state)
     assert_int_equal(w->rep.labelled_without_decision, 2);
     assert_int_equal(w->rep.truth_rows, 3);
     assert_int_equal(w->rep.truth_claims, 3);
+}
+
+/* --decided-only: the claims nobody decided (another period) are left out. */
+static void decided_only_leaves_out_the_claims_not_decided(void **state)
+{
+    world *w = *state;
+    assert_int_equal(run_with(w,
+        TRUTH_HEADER
+        "HS01,01001,,,PHANTOM_PATIENT,200000\n"
+        "HS02,01001,,,PHANTOM_PATIENT,300000\n"
+        "HS03,01001,XML3,4,NO_EVIDENCE,90000\n",
+        "{'facility':'01001','claim_key':'HS01','revision':1,'flags':["
+        "{'rule':'PHANTOM_PATIENT','table':null,'stt':null,'severity':'reject','amount':200000,'message':'m'}]}\n",
+        (gd_eval_opts){.decided_only = true}),
+        GD_OK);
+    assert_kind(w, "PHANTOM_PATIENT", 1, 1, 1, 1, 200000, 200000, 1);
+    assert_kind(w, "NO_EVIDENCE", 0, 0, 0, 0, 0, 0, 0);
+    assert_int_equal(w->rep.labelled_without_decision, 2);
+    assert_int_equal(w->rep.labels_left_out, 2);
+    assert_int_equal(w->rep.truth_rows, 3);
 }
 
 static void withheld_sums_the_matching_flags_and_exact_needs_equal_vnd(void **state)
@@ -388,6 +415,169 @@ static void without_risk_objects_the_report_says_so(void **state)
     free(text);
 }
 
+
+/* ---- review at capacity --------------------------------------------------------------------- */
+
+/* 20 claims decided, 19 scored.  Risk kinds on HS00 (UPCODING 400000),
+ * HS01 (UPCODING 0), HS02 (PHANTOM_SERVICE 1000 + 2000), HS03
+ * (UNNECESSARY_ADMISSION 900000, no score), HS04 (QUANTITY_INFLATED
+ * -30000, and CARD_EXPIRED 800000); HS05 only CARD_EXPIRED.  Order by
+ * score: HS00 .9, HS05 .8, HS02 .75 and HS04 .75 (tie: by id), HS01 .5,
+ * the rest .25. */
+#define CAPACITY_TRUTH TRUTH_HEADER \
+    "HS00,01001,,,UPCODING,400000\n" \
+    "HS01,01001,,,UPCODING,0\n" \
+    "HS02,01001,XML3,1,PHANTOM_SERVICE,1000\n" \
+    "HS02,01001,XML3,2,PHANTOM_SERVICE,2000\n" \
+    "HS03,01001,,,UNNECESSARY_ADMISSION,900000\n" \
+    "HS04,01001,XML2,5,QUANTITY_INFLATED,-30000\n" \
+    "HS04,01001,,,CARD_EXPIRED,800000\n" \
+    "HS05,01001,,,CARD_EXPIRED,5000\n"
+
+static gd_status run_capacity(world *w, gd_eval_opts opts)
+{
+    double scores[20];
+    for (int i = 0; i < 20; i++) scores[i] = 0.25;
+    scores[0] = 0.9;
+    scores[5] = 0.8;
+    scores[2] = scores[4] = 0.75;
+    scores[1] = 0.5;
+    scores[3] = NAN;
+    char *dec = scored_decisions(scores, 20);
+    gd_status st = run_with(w, CAPACITY_TRUTH, dec, opts);
+    free(dec);
+    return st;
+}
+
+static void assert_capacity(const world *w, const gd_eval_capacity *c, uint64_t labelled, uint64_t caught,
+                            int64_t caught_vnd, double recall, double precision, double lift, int64_t per_hour)
+{
+    int64_t vnd;
+    assert_int_equal(c->labelled, labelled);
+    assert_int_equal(c->caught, caught);
+    assert_int_equal(c->caught_vnd, caught_vnd);
+    assert_true(fabs(gd_eval_capacity_recall(c) - recall) < 1e-12);
+    assert_true(fabs(gd_eval_capacity_precision(&w->rep, c) - precision) < 1e-12);
+    assert_true(fabs(gd_eval_capacity_lift(&w->rep, c) - lift) < 1e-12);
+    assert_true(gd_eval_vnd_per_review_hour(&w->rep, c, &vnd));
+    assert_int_equal(vnd, per_hour);
+}
+
+static void reviewers_take_the_highest_scores_up_to_their_capacity(void **state)
+{
+    world *w = *state;
+    assert_int_equal(run_capacity(w, (gd_eval_opts){.capacity_claims = 4, .minutes_per_review = 7}), GD_OK);
+    /* reviewed: HS00, HS05, HS02, HS04 (4 claims × 7 min = 28 min) */
+    assert_int_equal(w->rep.decision_claims, 20);
+    assert_int_equal(w->rep.capacity, 4);
+    assert_int_equal(w->rep.capacity_bp, 0);
+    assert_int_equal(w->rep.reviewed, 4);
+    assert_int_equal(w->rep.minutes_per_review, 7);
+    /* recall, precision = caught / 4, lift = recall / (4 / 20), VND × 60 / 28 */
+    assert_capacity(w, &kind(w, "UPCODING")->at_capacity, 2, 1, 400000, 0.5, 0.25, 2.5, 857143);
+    assert_capacity(w, &kind(w, "PHANTOM_SERVICE")->at_capacity, 1, 1, 3000, 1.0, 0.25, 5.0, 6429);
+    assert_capacity(w, &kind(w, "QUANTITY_INFLATED")->at_capacity, 1, 1, -30000, 1.0, 0.25, 5.0, -64286);
+    assert_capacity(w, &kind(w, "UNNECESSARY_ADMISSION")->at_capacity, 1, 0, 0, 0.0, 0.0, 0.0, 0);
+    /* all four kinds: HS00, HS02, HS04 caught of 5; HS05 (a rule kind only) is not */
+    assert_capacity(w, &w->rep.risk_all, 5, 3, 373000, 0.6, 0.75, 3.0, 799286);
+    /* top 5 % of 19 scored = 1 claim (HS00): 1 of the 5 claims */
+    assert_true(fabs(w->rep.risk_all_top_found - 1.0) < 1e-12);
+    assert_true(fabs(gd_eval_top_share(&w->rep) - 0.2) < 1e-12);
+}
+
+static void capacity_as_a_share_of_the_claims_decided_rounds_up(void **state)
+{
+    world *w = *state;
+    /* 12.5 % of 20 = 2.5 -> 3 claims: HS00, HS05, HS02; default 15 minutes */
+    assert_int_equal(run_capacity(w, (gd_eval_opts){.capacity_bp = 1250}), GD_OK);
+    assert_int_equal(w->rep.capacity, 3);
+    assert_int_equal(w->rep.capacity_bp, 1250);
+    assert_int_equal(w->rep.minutes_per_review, 15);
+    /* 403000 VND in 3 × 15 min = 0.75 h: 537333.33 -> 537333 */
+    assert_capacity(w, &w->rep.risk_all, 5, 2, 403000, 0.4, 2.0 / 3.0, 0.4 / (3.0 / 20.0), 537333);
+    /* the default, 5 % of 20 = 1 claim: HS00 only, 400000 VND in 0.25 h */
+    assert_int_equal(run_capacity(w, (gd_eval_opts){0}), GD_OK);
+    assert_int_equal(w->rep.capacity, 1);
+    assert_int_equal(w->rep.capacity_bp, 500);
+    assert_capacity(w, &w->rep.risk_all, 5, 1, 400000, 0.2, 1.0, 4.0, 1600000);
+}
+
+static void capacity_beyond_the_scored_claims_reviews_them_all(void **state)
+{
+    world *w = *state;
+    assert_int_equal(run_capacity(w, (gd_eval_opts){.capacity_claims = 1000}), GD_OK);
+    assert_int_equal(w->rep.capacity, 1000);
+    assert_int_equal(w->rep.reviewed, 19);
+    /* HS03 has no score: never reviewed.  VND: 373000 × 60 / (19 × 15) = 78526.3 */
+    assert_capacity(w, &w->rep.risk_all, 5, 4, 373000, 0.8, 4.0 / 19.0, 0.8 / (19.0 / 20.0), 78526);
+}
+
+static void vnd_per_review_hour_rounds_half_away_from_zero(void **state)
+{
+    (void)state;
+    gd_eval_report r = {0};
+    gd_eval_capacity c = {1, 1, 8};
+    int64_t vnd;
+    assert_false(gd_eval_vnd_per_review_hour(&r, &c, &vnd));   /* nothing reviewed */
+    assert_int_equal(vnd, 0);
+    r.reviewed = 4;
+    r.minutes_per_review = 16;             /* 8 × 60 / 64 = 7.5 */
+    assert_true(gd_eval_vnd_per_review_hour(&r, &c, &vnd));
+    assert_int_equal(vnd, 8);
+    c.caught_vnd = -8;
+    assert_true(gd_eval_vnd_per_review_hour(&r, &c, &vnd));
+    assert_int_equal(vnd, -8);
+}
+
+static void capacity_is_printed_as_a_table_and_in_json(void **state)
+{
+    world *w = *state;
+    assert_int_equal(run_capacity(w, (gd_eval_opts){.capacity_claims = 4}), GD_OK);
+    char *text = printed(&w->rep, false);
+    assert_non_null(strstr(text, "\nreview at capacity: 4 claims; 4 reviewed (highest risk scores, ties by claim id), "
+                                 "15 minutes each = 1.00 hours\n"));
+    assert_non_null(strstr(text, "\nUPCODING                       2         1   0.500     0.250    2.500"
+                                 "           400000           400000\n"));
+    assert_non_null(strstr(text, "\nUNNECESSARY_ADMISSION          1         0   0.000     0.000    0.000"
+                                 "                0                0\n"));
+    assert_non_null(strstr(text, "\nall these kinds                5         3   0.600     0.750    3.000"
+                                 "           373000           373000\n"));
+    assert_non_null(strstr(text, "\ntop 5 % by risk: 0.200 of the 5 claims labelled with these kinds (goal 0.600: not met)\n"));
+    assert_null(strstr(text, "\nCARD_EXPIRED                   1         1"));   /* rule kinds have no row */
+    free(text);
+    text = printed(&w->rep, true);
+    json_object *o = json_tokener_parse(text), *risk, *cap, *v, *kinds, *k;
+    assert_non_null(o);
+    assert_true(json_object_object_get_ex(o, "risk", &risk));
+    assert_true(json_object_object_get_ex(risk, "at_capacity", &cap));
+    static const struct { const char *key; int64_t want; } ints[] = {
+        {"capacity", 4}, {"claims_decided", 20}, {"reviewed", 4}, {"minutes_per_review", 15},
+        {"labelled_claims", 5}, {"caught", 3}, {"caught_vnd", 373000}, {"vnd_per_review_hour", 373000},
+    };
+    for (size_t i = 0; i < sizeof ints / sizeof ints[0]; i++) {
+        assert_true(json_object_object_get_ex(cap, ints[i].key, &v));
+        assert_int_equal(json_object_get_int64(v), ints[i].want);
+    }
+    assert_true(json_object_object_get_ex(cap, "capacity_percent", &v));
+    assert_null(v);
+    assert_true(json_object_object_get_ex(cap, "lift", &v));
+    assert_true(fabs(json_object_get_double(v) - 3.0) < 1e-9);
+    assert_true(json_object_object_get_ex(cap, "top5_share", &v));
+    assert_true(fabs(json_object_get_double(v) - 0.2) < 1e-9);
+    assert_true(json_object_object_get_ex(cap, "top5_goal_met", &v));
+    assert_false(json_object_get_boolean(v));
+    assert_true(json_object_object_get_ex(o, "kinds", &kinds));
+    k = json_object_array_get_idx(kinds, 13);   /* UPCODING */
+    assert_true(json_object_object_get_ex(k, "risk", &risk));
+    assert_true(json_object_object_get_ex(risk, "at_capacity", &cap));
+    assert_true(json_object_object_get_ex(cap, "caught_vnd", &v));
+    assert_int_equal(json_object_get_int64(v), 400000);
+    assert_true(json_object_object_get_ex(cap, "precision", &v));
+    assert_true(fabs(json_object_get_double(v) - 0.25) < 1e-9);
+    json_object_put(o);
+    free(text);
+}
+
 /* ---- output -------------------------------------------------------------------------------- */
 
 static void report_prints_as_a_table_and_as_json(void **state)
@@ -463,6 +653,13 @@ static void command_exit_status_follows_the_inputs(void **state)
     free(out);
     assert_int_equal(run_cli(w, "truth.csv"), 2);
     assert_int_equal(run_cli(w, "--bogus truth.csv decisions.jsonl"), 2);
+    assert_int_equal(run_cli(w, "truth.csv decisions.jsonl --capacity 4 --minutes-per-review 7"), 0);
+    assert_int_equal(run_cli(w, "truth.csv decisions.jsonl --capacity=12.5% --json"), 0);
+    assert_int_equal(run_cli(w, "truth.csv decisions.jsonl --capacity 0"), 2);
+    assert_int_equal(run_cli(w, "truth.csv decisions.jsonl --capacity 101%"), 2);
+    assert_int_equal(run_cli(w, "truth.csv decisions.jsonl --capacity 5.123%"), 2);
+    assert_int_equal(run_cli(w, "truth.csv decisions.jsonl --minutes-per-review 0"), 2);
+    assert_int_equal(run_cli(w, "truth.csv decisions.jsonl --capacity"), 2);
     assert_int_equal(run_cli(w, "truth.csv none.jsonl"), 3);
     free(write_quoted(w, "bad.jsonl", "{'facility':'01001'\n"));
     assert_int_equal(run_cli(w, "truth.csv bad.jsonl"), 1);
@@ -480,6 +677,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(flag_on_unlabelled_claim_is_a_false_positive_and_other_rules_are_counted,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(labelled_claim_without_decision_is_a_miss, setup, teardown),
+        cmocka_unit_test_setup_teardown(decided_only_leaves_out_the_claims_not_decided, setup, teardown),
         cmocka_unit_test_setup_teardown(withheld_sums_the_matching_flags_and_exact_needs_equal_vnd, setup, teardown),
         cmocka_unit_test_setup_teardown(highest_revision_wins_in_any_order, setup, teardown),
         cmocka_unit_test_setup_teardown(malformed_lines_are_reported_with_file_and_line_and_skipped, setup, teardown),
@@ -487,6 +685,11 @@ int main(void)
         cmocka_unit_test_setup_teardown(risk_kinds_are_judged_by_score_rank, setup, teardown),
         cmocka_unit_test_setup_teardown(claims_tied_at_the_cut_share_the_places_left, setup, teardown),
         cmocka_unit_test_setup_teardown(without_risk_objects_the_report_says_so, setup, teardown),
+        cmocka_unit_test_setup_teardown(reviewers_take_the_highest_scores_up_to_their_capacity, setup, teardown),
+        cmocka_unit_test_setup_teardown(capacity_as_a_share_of_the_claims_decided_rounds_up, setup, teardown),
+        cmocka_unit_test_setup_teardown(capacity_beyond_the_scored_claims_reviews_them_all, setup, teardown),
+        cmocka_unit_test_setup_teardown(vnd_per_review_hour_rounds_half_away_from_zero, setup, teardown),
+        cmocka_unit_test_setup_teardown(capacity_is_printed_as_a_table_and_in_json, setup, teardown),
         cmocka_unit_test_setup_teardown(report_prints_as_a_table_and_as_json, setup, teardown),
         cmocka_unit_test_setup_teardown(new_kind_names_in_truth_get_their_own_row, setup, teardown),
         cmocka_unit_test_setup_teardown(command_exit_status_follows_the_inputs, setup, teardown),

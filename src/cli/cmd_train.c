@@ -1,0 +1,112 @@
+/*
+ * cmd_train.c — `giamdinh train` and `giamdinh score`: the risk model of
+ * AI-assisted verification over the store (src/ml/risk_run.h).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "ml/risk_run.h"
+
+static void train_usage(FILE *out)
+{
+    fprintf(out,
+            "usage: giamdinh train --db FILE --truth TRUTH.csv --from DATE --to DATE --out DIR [--id NAME]\n"
+            "\n"
+            "Learns the risk model from the claims admitted FROM..TO (their facts are stored by\n"
+            "`giamdinh verify`): the norms of the period, an XGBoost model of the kinds no rule\n"
+            "names (UPCODING, QUANTITY_INFLATED, UNNECESSARY_ADMISSION, PHANTOM_SERVICE), labelled\n"
+            "by TRUTH.csv (the synthetic labels standing in for reviewer decisions), and an\n"
+            "isolation forest.  Writes the model directory DIR (meta.csv, norms.tsv, model.json,\n"
+            "iforest.txt).  See docs/ml.md.\n"
+            "\n"
+            "Exit status: 0 ok, 1 bad input, 2 usage error, 3 I/O failure.\n");
+}
+
+static void score_usage(FILE *out)
+{
+    fprintf(out,
+            "usage: giamdinh score --db FILE --model DIR --from DATE --to DATE [--out FILE]\n"
+            "\n"
+            "Scores the claims admitted FROM..TO with the risk model in DIR and writes their\n"
+            "decision records (JSON Lines, default standard output) with the risk object:\n"
+            "score, isolation-forest outlier score, model and the reasons behind the score.  A\n"
+            "claim at or above the model's review threshold has \"workflow\":\"review\".\n"
+            "\n"
+            "Exit status: 0 ok, 1 bad input, 2 usage error, 3 I/O failure.\n");
+}
+
+static const cli_command train_cmd = {"train", train_usage}, score_cmd = {"score", score_usage};
+
+typedef struct risk_args {
+    const char *db, *truth, *from_s, *to_s, *out, *id, *model;
+    gd_date from, to;
+} risk_args;
+
+static int parse(const cli_command *c, int argc, char **argv, risk_args *a)
+{
+    const cli_opt opts[] = {
+        {"--db", &a->db, NULL, NULL},     {"--truth", &a->truth, NULL, NULL}, {"--from", &a->from_s, NULL, NULL},
+        {"--to", &a->to_s, NULL, NULL},   {"--out", &a->out, NULL, NULL},     {"--id", &a->id, NULL, NULL},
+        {"--model", &a->model, NULL, NULL}, {NULL, NULL, NULL, NULL},
+    };
+    int rc = cli_parse_options(c, argc, argv, opts, a);
+    if (!rc && !a->db) rc = cli_usage_error(c, "--db is required", NULL);
+    return rc ? rc : cli_parse_period(c, a->from_s, a->to_s, &a->from, &a->to);
+}
+
+static int open_store(const cli_command *c, const char *path, gd_store **s)
+{
+    gd_err err;
+    gd_store_opts o = {.read_only = true};
+    gd_status st = gd_store_open(s, path, &o, &err);
+    return st ? cli_fail(c, path, &err, st) : 0;
+}
+
+int cmd_train(int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++)
+        if (cli_is_help(argv[i])) { train_usage(stdout); return 0; }
+    risk_args a = {0};
+    int rc = parse(&train_cmd, argc, argv, &a);
+    if (!rc && (!a.truth || !a.out)) rc = cli_usage_error(&train_cmd, "--truth and --out are required", NULL);
+    gd_store *s = NULL;
+    if (rc || (rc = open_store(&train_cmd, a.db, &s))) return rc;
+    char id[64];
+    snprintf(id, sizeof id, "%s", a.id ? a.id : "risk-");
+    if (!a.id) snprintf(id + 5, sizeof id - 5, "%.10s", a.to_s);
+    gd_err err;
+    gd_risk_run_stats st;
+    gd_status status = gd_risk_train_store(s, a.truth, a.from, a.to, id, a.out, &st, &err);
+    gd_store_close(s);
+    if (status) return cli_fail(&train_cmd, "training", &err, status);
+    fprintf(stderr, "train: model %s from %zu claims (%zu labelled positive) in %.1f s -> %s\n", id, st.claims,
+            st.positives, st.seconds, a.out);
+    return 0;
+}
+
+int cmd_score(int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++)
+        if (cli_is_help(argv[i])) { score_usage(stdout); return 0; }
+    risk_args a = {0};
+    int rc = parse(&score_cmd, argc, argv, &a);
+    if (!rc && !a.model) rc = cli_usage_error(&score_cmd, "--model is required", NULL);
+    gd_store *s = NULL;
+    if (rc || (rc = open_store(&score_cmd, a.db, &s))) return rc;
+    gd_err err;
+    gd_risk_model *m = NULL;
+    gd_status status = gd_risk_load(&m, a.model, &err);
+    if (status) { gd_store_close(s); return cli_fail(&score_cmd, "loading the model", &err, status); }
+    FILE *out = a.out ? fopen(a.out, "w") : stdout;
+    gd_risk_run_stats st;
+    if (!out) status = gd_err_set(&err, GD_EIO, a.out, 0, NULL, "cannot create the output");
+    else status = gd_risk_score_store(s, m, a.from, a.to, out, &st, &err);
+    if (out && out != stdout && fclose(out) != 0 && !status) status = gd_err_set(&err, GD_EIO, a.out, 0, NULL, "write failed");
+    gd_risk_free(m);
+    gd_store_close(s);
+    if (status) return cli_fail(&score_cmd, "scoring", &err, status);
+    fprintf(stderr, "score: %zu claims scored in %.2f s (%.0f claims/s), %zu to review\n", st.scored, st.seconds,
+            st.seconds > 0 ? (double)st.scored / st.seconds : 0.0, st.to_review);
+    return 0;
+}

@@ -1,0 +1,222 @@
+/*
+ * risk_run.c — training and scoring over the store (risk_run.h).
+ */
+#include "ml/risk_run.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "base/arena.h"
+#include "base/buf.h"
+#include "base/csv.h"
+#include "base/strset.h"
+
+const char *const gd_risk_default_kinds[] = {"UPCODING", "QUANTITY_INFLATED", "UNNECESSARY_ADMISSION",
+                                             "PHANTOM_SERVICE", NULL};
+
+/* The heads of a period: facts, claim ids and (for scoring) records. */
+typedef struct collected {
+    gd_date from, to;
+    bool records;
+    gd_arena arena;
+    gd_ml_facts *facts;
+    const char **ids, **recs;
+    size_t n, cap;
+    bool failed;
+} collected;
+
+static double now(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + t.tv_nsec / 1e9;
+}
+
+static bool grow(collected *c)
+{
+    if (c->n < c->cap) return true;
+    size_t cap = c->cap ? c->cap * 2 : 4096;
+    gd_ml_facts *f = realloc(c->facts, cap * sizeof *f);
+    if (f) c->facts = f;
+    const char **ids = realloc(c->ids, cap * sizeof *ids);
+    if (ids) c->ids = ids;
+    const char **recs = realloc(c->recs, cap * sizeof *recs);
+    if (recs) c->recs = recs;
+    if (!f || !ids || !recs) return false;
+    c->cap = cap;
+    return true;
+}
+
+static bool keep(collected *c, const gd_decision_row *r)
+{
+    if (!grow(c)) return false;
+    char id[256];
+    snprintf(id, sizeof id, "%s:%s", r->facility, r->claim_key);
+    c->ids[c->n] = gd_arena_strdup(&c->arena, id);
+    c->recs[c->n] = c->records ? gd_arena_strndup(&c->arena, r->record, r->record_len) : NULL;
+    if (!c->ids[c->n] || (c->records && !c->recs[c->n])) return false;
+    if (gd_ml_facts_parse(r->ml_facts, &c->arena, &c->facts[c->n]) != 0) return true;   /* not facts: skip */
+    c->n++;
+    return true;
+}
+
+static int on_rows(void *ctx, const gd_decision_row *rows, size_t n)
+{
+    collected *c = ctx;
+    for (size_t i = 0; i < n && !c->failed; i++) {
+        if (!rows[i].ml_facts) continue;
+        gd_date day = gd_time_date(rows[i].admitted_at);
+        if (day < c->from || day > c->to) continue;
+        if (!keep(c, &rows[i])) c->failed = true;
+    }
+    return c->failed;
+}
+
+static gd_status collect(gd_store *s, collected *c, gd_err *err)
+{
+    gd_arena_init(&c->arena, 1 << 20);
+    gd_status st = c->records ? gd_store_scan_head_records(s, on_rows, c, err)
+                              : gd_store_scan_decision_heads(s, on_rows, c, err);
+    if (!st && c->failed) st = gd_err_set(err, GD_ENOMEM, NULL, 0, NULL, "out of memory");
+    return st;
+}
+
+static void collected_free(collected *c)
+{
+    gd_arena_free(&c->arena);
+    free(c->facts);
+    free(c->ids);
+    free(c->recs);
+}
+
+/* ---- labels from truth.csv ----------------------------------------------------------- */
+
+static bool wanted_kind(const char *kind)
+{
+    for (const char *const *k = gd_risk_default_kinds; *k; k++)
+        if (!strcmp(*k, kind)) return true;
+    return false;
+}
+
+static gd_status read_truth(const char *path, gd_strset *positive, gd_err *err)
+{
+    static const char *const cols[] = {"claim_key", "facility", "kind"};
+    gd_csv *r;
+    int idx[3];
+    gd_status st = gd_csv_open(&r, path, err);
+    if (st) return st;
+    st = gd_csv_read_header(r, cols, 3, idx, cols, err);
+    int k = 0;
+    while (!st && (k = gd_csv_next(r, err)) == 1) {
+        if (!wanted_kind(gd_csv_field(r, (size_t)idx[2]))) continue;
+        char id[256];
+        snprintf(id, sizeof id, "%s:%s", gd_csv_field(r, (size_t)idx[1]), gd_csv_field(r, (size_t)idx[0]));
+        if (gd_strset_add(positive, id) < 0) st = gd_err_set(err, GD_ENOMEM, NULL, 0, NULL, "out of memory");
+    }
+    gd_csv_close(r);
+    if (st) return st;
+    return k < 0 ? GD_EINPUT : GD_OK;
+}
+
+gd_status gd_risk_train_store(gd_store *s, const char *truth_path, gd_date from, gd_date to, const char *id,
+                              const char *out_dir, gd_risk_run_stats *stats, gd_err *err)
+{
+    double t0 = now();
+    memset(stats, 0, sizeof *stats);
+    collected c = {.from = from, .to = to};
+    gd_strset pos;
+    if (gd_strset_init(&pos, 4096)) return gd_err_set(err, GD_ENOMEM, NULL, 0, NULL, "out of memory");
+    gd_status st = read_truth(truth_path, &pos, err);
+    if (!st) st = collect(s, &c, err);
+    float *y = st ? NULL : malloc((c.n ? c.n : 1) * sizeof *y);
+    if (!st && !y) st = gd_err_set(err, GD_ENOMEM, NULL, 0, NULL, "out of memory");
+    for (size_t i = 0; !st && i < c.n; i++) {
+        y[i] = gd_strset_find(&pos, c.ids[i]) >= 0 ? 1.0f : 0.0f;
+        stats->positives += y[i] > 0;
+    }
+    stats->claims = c.n;
+    gd_risk_model *m = NULL;
+    if (!st) st = gd_risk_train(&m, id, c.facts, y, c.n, 0.05, err);
+    if (!st) st = gd_risk_save(m, out_dir, err);
+    gd_risk_free(m);
+    free(y);
+    collected_free(&c);
+    gd_strset_free(&pos);
+    stats->seconds = now() - t0;
+    return st;
+}
+
+/* ---- scoring --------------------------------------------------------------------------- */
+
+static void put_json_text(gd_buf *b, const char *s)
+{
+    gd_buf_putc(b, '"');
+    for (; *s; s++) {
+        if (*s == '"' || *s == '\\') gd_buf_putc(b, '\\');
+        if ((unsigned char)*s >= 0x20) gd_buf_putc(b, *s);
+    }
+    gd_buf_putc(b, '"');
+}
+
+static void risk_json(const gd_risk_model *m, const gd_risk_result *r, gd_buf *b)
+{
+    gd_buf_printf(b, "\"risk\":{\"score\":%.4f,\"outlier\":%.4f,\"model\":", r->score, r->outlier);
+    put_json_text(b, gd_risk_id(m));
+    gd_buf_puts(b, ",\"reasons\":[");
+    for (int k = 0; k < r->nreasons; k++) {
+        if (k) gd_buf_putc(b, ',');
+        put_json_text(b, r->reasons[k]);
+    }
+    gd_buf_puts(b, "]}");
+}
+
+/* The record with its risk object and, above the threshold, in review. */
+static void splice(const gd_risk_model *m, const char *rec, const gd_risk_result *r, bool review, gd_buf *b)
+{
+    const char *risk = strstr(rec, "\"risk\":null");
+    const char *wf = review ? strstr(rec, "\"workflow\":\"final\"") : NULL;
+    for (const char *p = rec; *p;) {
+        if (p == wf) { gd_buf_puts(b, "\"workflow\":\"review\""); p += strlen("\"workflow\":\"final\""); }
+        else if (p == risk) { risk_json(m, r, b); p += strlen("\"risk\":null"); }
+        else gd_buf_putc(b, *p++);
+    }
+    gd_buf_putc(b, '\n');
+}
+
+static gd_status write_scored(const gd_risk_model *m, const collected *c, const gd_risk_result *res, FILE *out,
+                              gd_risk_run_stats *stats, gd_err *err)
+{
+    gd_buf b;
+    gd_buf_init(&b, 1 << 16);
+    for (size_t i = 0; i < c->n; i++) {
+        bool review = res[i].score >= gd_risk_threshold(m);
+        stats->to_review += review;
+        gd_buf_clear(&b);
+        splice(m, c->recs[i], &res[i], review, &b);
+        if (!gd_buf_ok(&b) || fwrite(b.data, 1, b.len, out) != b.len) {
+            gd_buf_free(&b);
+            return gd_err_set(err, GD_EIO, NULL, 0, NULL, "writing the scored decisions failed");
+        }
+    }
+    gd_buf_free(&b);
+    return GD_OK;
+}
+
+gd_status gd_risk_score_store(gd_store *s, const gd_risk_model *m, gd_date from, gd_date to, FILE *out,
+                              gd_risk_run_stats *stats, gd_err *err)
+{
+    double t0 = now();
+    memset(stats, 0, sizeof *stats);
+    collected c = {.from = from, .to = to, .records = true};
+    gd_status st = collect(s, &c, err);
+    gd_risk_result *res = st ? NULL : calloc(c.n ? c.n : 1, sizeof *res);
+    if (!st && !res) st = gd_err_set(err, GD_ENOMEM, NULL, 0, NULL, "out of memory");
+    if (!st) st = gd_risk_score(m, c.facts, c.n, res, err);
+    if (!st) st = write_scored(m, &c, res, out, stats, err);
+    stats->claims = stats->scored = st ? 0 : c.n;
+    free(res);
+    collected_free(&c);
+    stats->seconds = now() - t0;
+    return st;
+}

@@ -1,0 +1,33 @@
+/*
+ * risk_run.h — the risk model over the store (`giamdinh train`, `giamdinh
+ * score`): the claim heads of a period with their stored facts, labels
+ * from reviewer decisions or, until there are any, the synthetic truth.csv.
+ */
+#ifndef GD_ML_RISK_RUN_H
+#define GD_ML_RISK_RUN_H
+
+#include <stdio.h>
+#include "ml/risk.h"
+#include "store/store.h"
+
+/* The kinds no rule names, which the model learns when labels come from
+ * truth.csv: UPCODING, QUANTITY_INFLATED, UNNECESSARY_ADMISSION, PHANTOM_SERVICE. */
+extern const char *const gd_risk_default_kinds[];
+
+typedef struct gd_risk_run_stats {
+    size_t claims, positives, scored, to_review;
+    double seconds;
+} gd_risk_run_stats;
+
+/* Trains on the heads admitted in [from, to] labelled by truth_path and
+ * saves the model in out_dir. */
+gd_status gd_risk_train_store(gd_store *s, const char *truth_path, gd_date from, gd_date to, const char *id,
+                              const char *out_dir, gd_risk_run_stats *stats, gd_err *err);
+
+/* Scores the heads admitted in [from, to] and writes their decision
+ * records to out with the risk object filled in; a claim whose score
+ * reaches the model's threshold goes to review ("workflow":"review"). */
+gd_status gd_risk_score_store(gd_store *s, const gd_risk_model *m, gd_date from, gd_date to, FILE *out,
+                              gd_risk_run_stats *stats, gd_err *err);
+
+#endif
