@@ -4,7 +4,9 @@
  * scoring N claims with it (features, probability, outlier score, SHAP
  * reasons for the claims that go to review), on the claims' stored facts.
  *
- *   bench_risk --db FILE --truth TRUTH.csv [--claims N] [--runs R]
+ *   bench_risk --db FILE --truth TRUTH.csv [--claims N] [--model DIR]
+ *
+ * With --model the model is loaded from DIR and only scoring is timed.
  *
  * The store is one made by `giamdinh demo` (or synth + import + verify);
  * its claims' facts are repeated, each copy moved 400 days later so that
@@ -93,12 +95,13 @@ static double expand(const texts *t, size_t n, gd_arena *a, gd_ml_facts *f, floa
 
 int main(int argc, char **argv)
 {
-    const char *db = NULL, *truth = NULL;
+    const char *db = NULL, *truth = NULL, *model = NULL;
     size_t n = 1000000;
     for (int i = 1; i + 1 < argc; i += 2) {
         if (!strcmp(argv[i], "--db")) db = argv[i + 1];
         else if (!strcmp(argv[i], "--truth")) truth = argv[i + 1];
         else if (!strcmp(argv[i], "--claims")) n = (size_t)atoll(argv[i + 1]);
+        else if (!strcmp(argv[i], "--model")) model = argv[i + 1];
     }
     if (!db || !truth) { fprintf(stderr, "usage: bench_risk --db FILE --truth TRUTH.csv [--claims N]\n"); return 2; }
     texts t = {0};
@@ -124,9 +127,13 @@ int main(int argc, char **argv)
     printf("baseline: gd_ml_facts_parse of %zu facts: %.2f s = %.0f claims/s\n", n, parse, n / parse);
     double t0 = now();
     gd_risk_model *m = NULL;
-    if (gd_risk_train(&m, "bench", f, y, n, 0.05, &err)) { fprintf(stderr, "train: %s\n", err.msg); return 1; }
-    double train = now() - t0;
-    printf("train: %.1f s wall for %zu claims (goal < 60 s)\n", train, n);
+    if (model) {
+        if (gd_risk_load(&m, model, &err)) { fprintf(stderr, "load: %s\n", err.msg); return 1; }
+        printf("model: %s loaded (training skipped)\n", model);
+    } else {
+        if (gd_risk_train(&m, "bench", f, y, n, 0.05, &err)) { fprintf(stderr, "train: %s\n", err.msg); return 1; }
+        printf("train: %.1f s wall for %zu claims (goal < 60 s)\n", now() - t0, n);
+    }
     t0 = now();
     if (gd_risk_score(m, f, n, res, &err)) { fprintf(stderr, "score: %s\n", err.msg); return 1; }
     double score = now() - t0;

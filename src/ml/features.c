@@ -261,6 +261,32 @@ static const char *top_drug(const gd_ml_norms *nm, const gd_ml_facts *f)
     return code;
 }
 
+bool gd_ml_reason_applies(const gd_ml_facts *f, const float *x, int j)
+{
+    double v = x[j];
+    if (isnan(v)) return false;
+    switch (j) {
+    case GD_F_COST_DX: case GD_F_COST_DRG: return v > 0.25;              /* > 1.3x */
+    case GD_F_LOS_DRG: return v >= 1.5;
+    case GD_F_WEIGHT_VS_COST: return v > 0.4;                           /* > 1.5x */
+    case GD_F_DRG_POINTS: return v >= 3;
+    case GD_F_DRG_WEIGHT: return v >= 2.0;
+    case GD_F_QTY_MAX: case GD_F_QTY_EXCESS: return x[GD_F_QTY_MAX] > 0.4;
+    case GD_F_RARE_SERVICES: case GD_F_UNUSUAL_PARACLINICAL: return v >= 1;
+    case GD_F_SERVICE_MIN_PROB: return v < -3.0;                        /* < 5 % */
+    case GD_F_PARACLINICAL: return v >= 1;
+    case GD_F_LINES: return v >= 1.5;
+    case GD_F_DX_INPATIENT_SHARE: return f->inpatient && v < 0.3;
+    case GD_F_VISITS_30D: return v >= 2;
+    case GD_F_FAC_CMI: return v >= 1.15;
+    case GD_F_FAC_POINTS: return v >= 1.3;
+    case GD_F_FAC_REJECT_RATE: return v >= 0.1;
+    case GD_F_NFLAGS: return v >= 1;
+    case GD_F_REJECTED_SHARE: return v > 0.1;
+    default: return false;       /* context (age, LOS, weekend, ...): shapes the score, explains nothing */
+    }
+}
+
 void gd_ml_reason(const gd_ml_norms *nm, const gd_ml_facts *f, const float *x, int j, char *buf, size_t size)
 {
     char px[4];

@@ -8,6 +8,7 @@
 #ifndef GD_ML_FEATURES_H
 #define GD_ML_FEATURES_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include "base/err.h"
 #include "ml/facts.h"
@@ -37,6 +38,9 @@ gd_status gd_ml_features(const gd_ml_norms *nm, const gd_ml_facts *f, size_t n, 
 
 /* The sentence for feature j of a claim ("cost 4.2x the norm for J18
  * inpatient stays"), into buf. */
+/* True when feature j of the claim is unusual in the risky direction, so
+ * that its sentence explains something (context features never do). */
+bool gd_ml_reason_applies(const gd_ml_facts *f, const float *x, int j);
 void gd_ml_reason(const gd_ml_norms *nm, const gd_ml_facts *f, const float *x, int j, char *buf, size_t size);
 
 #endif

@@ -462,12 +462,14 @@ gd_status gd_ml_model_predict(const gd_ml_model *m, const float *X, size_t n,
     return st;
 }
 
-/* Contributions of one batch: a DMatrix of the rows, then TreeSHAP. */
-static gd_status contrib_batch(const gd_ml_model *m, const float *X, size_t rows, float *out,
+/* Contributions of one batch: a DMatrix of the rows, then TreeSHAP
+ * (type 2) or the approximate per-path attribution (type 3). */
+static gd_status contrib_batch(const gd_ml_model *m, const float *X, size_t rows, float *out, int type,
                                gd_err *err)
 {
-    static const char config[] = "{\"type\": 2, \"training\": false, \"iteration_begin\": 0, "
-                                 "\"iteration_end\": 0, \"strict_shape\": false}";
+    char config[128];
+    snprintf(config, sizeof config, "{\"type\": %d, \"training\": false, \"iteration_begin\": 0, "
+                                    "\"iteration_end\": 0, \"strict_shape\": false}", type);
     DMatrixHandle dm;
     if (XGDMatrixCreateFromMat(X, rows, m->nfeat, NAN, &dm) != 0)
         return xgb_fail(err, GD_ENOMEM, NULL, "contribution rows");
@@ -491,7 +493,18 @@ gd_status gd_ml_model_contributions(const gd_ml_model *m, const float *X, size_t
     gd_status st = check_predict_args(m, X, n, out, err);
     for (size_t i = 0; st == GD_OK && i < n; i += GD_ML_BATCH) {
         size_t rows = n - i < GD_ML_BATCH ? n - i : GD_ML_BATCH;
-        st = contrib_batch(m, X + i * m->nfeat, rows, out + i * (m->nfeat + 1), err);
+        st = contrib_batch(m, X + i * m->nfeat, rows, out + i * (m->nfeat + 1), 2, err);
+    }
+    return st;
+}
+
+gd_status gd_ml_model_contributions_approx(const gd_ml_model *m, const float *X, size_t n, float *out,
+                                           gd_err *err)
+{
+    gd_status st = check_predict_args(m, X, n, out, err);
+    for (size_t i = 0; st == GD_OK && i < n; i += GD_ML_BATCH) {
+        size_t rows = n - i < GD_ML_BATCH ? n - i : GD_ML_BATCH;
+        st = contrib_batch(m, X + i * m->nfeat, rows, out + i * (m->nfeat + 1), 3, err);
     }
     return st;
 }

@@ -89,4 +89,11 @@ gd_status gd_ml_model_predict(const gd_ml_model *m, const float *X, size_t n,
 gd_status gd_ml_model_contributions(const gd_ml_model *m, const float *X, size_t n,
                                     float *out, gd_err *err);
 
+/* The same shape with XGBoost's approximate contributions (each split's
+ * change of the expected value credited to its feature along the row's
+ * path, Saabas): rows also sum to the margin, at the cost of a prediction
+ * rather than TreeSHAP's trees × leaves × depth². */
+gd_status gd_ml_model_contributions_approx(const gd_ml_model *m, const float *X, size_t n, float *out,
+                                           gd_err *err);
+
 #endif

@@ -201,7 +201,9 @@ static void explain(const gd_risk_model *m, const gd_ml_facts *f, const float *x
     while (r->nreasons < GD_RISK_REASONS) {
         int best = -1;
         for (int j = 0; j < GD_ML_NFEAT; j++)
-            if (!used[j] && contrib[j] > 0.05f && !isnan(x[j]) && (best < 0 || contrib[j] > contrib[best])) best = j;
+            if (!used[j] && contrib[j] > 0.05f && gd_ml_reason_applies(f, x, j) &&
+                (best < 0 || contrib[j] > contrib[best]))
+                best = j;
         if (best < 0) break;
         used[best] = true;
         char *s = r->reasons[r->nreasons];
@@ -210,9 +212,12 @@ static void explain(const gd_risk_model *m, const gd_ml_facts *f, const float *x
     }
 }
 
-/* Rows worth explaining: exact TreeSHAP costs ~1 ms a claim (1,000 times a
- * prediction), so only the claims that go to a reviewer (score at or above
- * the review threshold) get their reasons; the others get none. */
+/* Rows worth explaining: only the claims that go to a reviewer (score at
+ * or above the review threshold) get reasons.  They come from XGBoost's
+ * approximate contributions (per-path attribution, the cost of a
+ * prediction; they sum to the margin like SHAP values); exact TreeSHAP
+ * (gd_ml_model_contributions) costs ~100 µs a claim at depth 4 and would
+ * hold scoring under 100 k claims/s (docs/ml.md). */
 static size_t pick_explained(const gd_risk_model *m, const float *X, const float *p, size_t n, float *Xe,
                              size_t *rows)
 {
@@ -237,7 +242,7 @@ static gd_status score_batch(const gd_risk_model *m, const gd_ml_facts *f, const
         out[i].nreasons = 0;
     }
     size_t k = pick_explained(m, X, w->p, n, w->Xe, w->rows);
-    if (k && (st = gd_ml_model_contributions(m->model, w->Xe, k, w->contrib, err))) return st;
+    if (k && (st = gd_ml_model_contributions_approx(m->model, w->Xe, k, w->contrib, err))) return st;
     for (size_t j = 0; j < k; j++) {
         size_t i = w->rows[j];
         explain(m, &f[i], &X[i * GD_ML_NFEAT], &w->contrib[j * (GD_ML_NFEAT + 1)], &out[i]);
@@ -247,6 +252,10 @@ static gd_status score_batch(const gd_risk_model *m, const gd_ml_facts *f, const
 
 gd_status gd_risk_score(const gd_risk_model *m, const gd_ml_facts *f, size_t n, gd_risk_result *out, gd_err *err)
 {
+    /* One XGBoost thread: batches of 4,096 rows are too small for OpenMP to
+     * pay (its workers spin-wait between them, half the time on 2 cores). */
+    gd_status ts = gd_ml_model_set_threads(m->model, 1, err);
+    if (ts) return ts;
     float *X = malloc((n ? n : 1) * GD_ML_NFEAT * sizeof *X);
     scratch *w = malloc(sizeof *w);
     gd_status st = X && w ? gd_ml_features(m->norms, f, n, X, err) : nomem(err);
