@@ -27,6 +27,7 @@ int cmd_drg_import_thai(int argc, char **argv);
 int cmd_group(int argc, char **argv);
 int cmd_train(int argc, char **argv);   /* cmd_train.c */
 int cmd_score(int argc, char **argv);   /* cmd_train.c */
+int cmd_profile(int argc, char **argv); /* cmd_train.c */
 int cmd_drg(int argc, char **argv);   /* sub-commands: cmd_drg.c */
 int cmd_simulate(int argc, char **argv);
 int cmd_drg_report(int argc, char **argv);   /* `giamdinh drg report` */

@@ -21,6 +21,7 @@ static const command commands[] = {
     {"drg", cmd_drg, "DRG definitions: import the Thai tables, calibrate weights, case-mix report"},
     {"train", cmd_train, "learn the risk model (AI-assisted verification) from a period of claims"},
     {"score", cmd_score, "score a period of claims with a risk model: risk, reasons, review queue"},
+    {"profile", cmd_profile, "provider profiles: robust z-scores of facilities against their class"},
     {"group", cmd_group, "group inpatient cases (CSV) into DRGs with a definition set"},
     {"simulate", cmd_simulate, "what-if: re-price a period of DRG cases under new base rates or definitions"},
     {"capitation", cmd_capitation, "primary-care budgets per facility against its enrollees' outpatient spend"},

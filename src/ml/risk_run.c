@@ -3,6 +3,7 @@
  */
 #include "ml/risk_run.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -11,6 +12,8 @@
 #include "base/buf.h"
 #include "base/csv.h"
 #include "base/strset.h"
+#include "ml/profile.h"
+#include "ml/queue.h"
 
 const char *const gd_risk_default_kinds[] = {"UPCODING", "QUANTITY_INFLATED", "UNNECESSARY_ADMISSION",
                                              "PHANTOM_SERVICE", NULL};
@@ -203,8 +206,36 @@ static gd_status write_scored(const gd_risk_model *m, const collected *c, const 
     return GD_OK;
 }
 
-gd_status gd_risk_score_store(gd_store *s, const gd_risk_model *m, gd_date from, gd_date to, FILE *out,
-                              gd_risk_run_stats *stats, gd_err *err)
+/* ---- the review queue ------------------------------------------------------------------ */
+
+static gd_status write_queue(const collected *c, const gd_risk_result *res, const gd_risk_model *m,
+                             const gd_risk_queue_opts *q, gd_err *err)
+{
+    gd_queue_claim *qc = malloc((c->n ? c->n : 1) * sizeof *qc);
+    if (!qc) return gd_err_set(err, GD_ENOMEM, NULL, 0, NULL, "out of memory");
+    for (size_t i = 0; i < c->n; i++) {
+        int64_t amount = c->facts[i].allowed < 0 ? 0 : c->facts[i].allowed;
+        qc[i] = (gd_queue_claim){c->ids[i], res[i].score >= gd_risk_threshold(m), res[i].score, amount};
+    }
+    gd_queue queue;
+    gd_status st = gd_queue_order(qc, c->n, q->reviewers, q->per_reviewer_day, &queue, err);
+    if (!st) {
+        fprintf(q->out, "rank,claim_id,score,covered_vnd,expected_vnd,reasons\n");
+        for (size_t k = 0; k < queue.nitems; k++) {
+            size_t i = queue.items[k].index;
+            fprintf(q->out, "%zu,%s,%.4f,%lld,%lld,\"", k + 1, c->ids[i], res[i].score, (long long)qc[i].amount,
+                    (long long)queue.items[k].expected_vnd);
+            for (int r = 0; r < res[i].nreasons; r++) fprintf(q->out, "%s%s", r ? "; " : "", res[i].reasons[r]);
+            fprintf(q->out, "\"\n");
+        }
+        gd_queue_free(&queue);
+    }
+    free(qc);
+    return st;
+}
+
+gd_status gd_risk_score_store_queue(gd_store *s, const gd_risk_model *m, gd_date from, gd_date to, FILE *out,
+                                    const gd_risk_queue_opts *q, gd_risk_run_stats *stats, gd_err *err)
 {
     double t0 = now();
     memset(stats, 0, sizeof *stats);
@@ -214,9 +245,74 @@ gd_status gd_risk_score_store(gd_store *s, const gd_risk_model *m, gd_date from,
     if (!st && !res) st = gd_err_set(err, GD_ENOMEM, NULL, 0, NULL, "out of memory");
     if (!st) st = gd_risk_score(m, c.facts, c.n, res, err);
     if (!st) st = write_scored(m, &c, res, out, stats, err);
+    if (!st && q && q->out) st = write_queue(&c, res, m, q, err);
     stats->claims = stats->scored = st ? 0 : c.n;
     free(res);
     collected_free(&c);
     stats->seconds = now() - t0;
+    return st;
+}
+
+gd_status gd_risk_score_store(gd_store *s, const gd_risk_model *m, gd_date from, gd_date to, FILE *out,
+                              gd_risk_run_stats *stats, gd_err *err)
+{
+    return gd_risk_score_store_queue(s, m, from, to, out, NULL, stats, err);
+}
+
+/* ---- provider profiles ------------------------------------------------------------------- */
+
+enum { P_COST_PER_CASEMIX, P_LOS, P_SERVICES, P_DRUG_SHARE, P_OUTPATIENT_COST, P_N };
+static const char *const profile_measures[P_N] = {"cost_per_casemix_unit", "inpatient_los", "services_per_visit",
+                                                  "drug_share", "outpatient_cost"};
+
+static void measures_of(const gd_ml_facts *f, double *v)
+{
+    int services = 0;
+    for (size_t i = 0; i < f->nitems; i++) services += f->items[i].kind == 'S' || f->items[i].kind == 'P';
+    bool inp = f->inpatient && f->drg[0] && f->drg_weight_e4 > 0;
+    v[P_COST_PER_CASEMIX] = inp ? (double)f->allowed / (f->drg_weight_e4 / 10000.0) : NAN;
+    v[P_LOS] = f->inpatient ? f->los : NAN;
+    v[P_SERVICES] = services;
+    v[P_DRUG_SHARE] = f->claimed > 0 ? (double)f->drugs / (double)f->claimed : NAN;
+    v[P_OUTPATIENT_COST] = f->inpatient ? NAN : (double)f->allowed;
+}
+
+typedef struct names_ctx { gd_strset *set; } names_ctx;
+static const char *group_name(void *ctx, uint32_t g) { return gd_strset_str(((names_ctx *)ctx)->set, g); }
+
+static gd_status profile_rows(const collected *c, gd_strset *fac, gd_profile_claim *rows, double *vals, gd_err *err)
+{
+    for (size_t i = 0; i < c->n; i++) {
+        int64_t g = gd_strset_add(fac, c->facts[i].facility);
+        if (g < 0) return gd_err_set(err, GD_ENOMEM, NULL, 0, NULL, "out of memory");
+        measures_of(&c->facts[i], &vals[i * P_N]);
+        rows[i] = (gd_profile_claim){(uint32_t)g, (uint32_t)c->facts[i].rank, &vals[i * P_N]};
+    }
+    return GD_OK;
+}
+
+gd_status gd_risk_profile_store(gd_store *s, gd_date from, gd_date to, uint32_t min_claims, FILE *out,
+                                gd_err *err)
+{
+    collected c = {.from = from, .to = to};
+    gd_strset fac;
+    if (gd_strset_init(&fac, 1024)) return gd_err_set(err, GD_ENOMEM, NULL, 0, NULL, "out of memory");
+    gd_status st = collect(s, &c, err);
+    gd_profile_claim *rows = st ? NULL : malloc((c.n ? c.n : 1) * sizeof *rows);
+    double *vals = st ? NULL : malloc((c.n ? c.n : 1) * P_N * sizeof *vals);
+    if (!st && (!rows || !vals)) st = gd_err_set(err, GD_ENOMEM, NULL, 0, NULL, "out of memory");
+    if (!st) st = profile_rows(&c, &fac, rows, vals, err);
+    gd_profile p;
+    gd_profile_opts po = {.min_claims = min_claims};
+    if (!st) st = gd_profile_run(rows, c.n, profile_measures, P_N, &po, &p, err);
+    if (!st) {
+        names_ctx nc = {&fac};
+        st = gd_profile_write_csv(&p, out, group_name, &nc);
+        gd_profile_free(&p);
+    }
+    free(rows);
+    free(vals);
+    gd_strset_free(&fac);
+    collected_free(&c);
     return st;
 }

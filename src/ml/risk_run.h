@@ -30,4 +30,22 @@ gd_status gd_risk_train_store(gd_store *s, const char *truth_path, gd_date from,
 gd_status gd_risk_score_store(gd_store *s, const gd_risk_model *m, gd_date from, gd_date to, FILE *out,
                               gd_risk_run_stats *stats, gd_err *err);
 
+/* The day's review queue after scoring: the claims in review ordered by
+ * expected recoverable amount (risk × covered VND), cut at reviewers ×
+ * claims a reviewer a day, written as CSV to out (src/ml/queue.h). */
+typedef struct gd_risk_queue_opts {
+    uint32_t reviewers, per_reviewer_day;
+    FILE *out;
+} gd_risk_queue_opts;
+
+gd_status gd_risk_score_store_queue(gd_store *s, const gd_risk_model *m, gd_date from, gd_date to, FILE *out,
+                                    const gd_risk_queue_opts *q, gd_risk_run_stats *stats, gd_err *err);
+
+/* Provider profiles of the claims admitted in [from, to]: per facility,
+ * robust z-scores against the facilities of its class of cost per unit of
+ * case mix (inpatients), length of stay, services per visit, drug share of
+ * the bill and cost per outpatient visit (src/ml/profile.h), as CSV. */
+gd_status gd_risk_profile_store(gd_store *s, gd_date from, gd_date to, uint32_t min_claims, FILE *out,
+                                gd_err *err);
+
 #endif
