@@ -70,7 +70,7 @@ static void drug_features(const gd_ml_norms *nm, const gd_ml_facts *f, float *x)
     for (size_t i = 0; i < f->nitems; i++) {
         const gd_ml_item *it = &f->items[i];
         if (it->kind != 'D' || it->qty_milli <= 0) continue;
-        const ml_stat *d = get(nm, "drug:%s%s", it->code, "");
+        const ml_stat *d = get(nm, "drug:%s|%s", it->code, f->inpatient ? "1" : "0");
         if (!d) continue;
         double r = log(ml_qty_per_day(f, it)) - d->a / d->n;
         if (isnan(max) || r > max) max = r;
@@ -253,7 +253,7 @@ static const char *top_drug(const gd_ml_norms *nm, const gd_ml_facts *f)
     double max = -INFINITY;
     for (size_t i = 0; i < f->nitems; i++) {
         const gd_ml_item *it = &f->items[i];
-        const ml_stat *d = it->kind == 'D' && it->qty_milli > 0 ? get(nm, "drug:%s%s", it->code, "") : NULL;
+        const ml_stat *d = it->kind == 'D' && it->qty_milli > 0 ? get(nm, "drug:%s|%s", it->code, f->inpatient ? "1" : "0") : NULL;
         if (!d) continue;
         double r = log(ml_qty_per_day(f, it)) - d->a / d->n;
         if (r > max) { max = r; code = it->code; }

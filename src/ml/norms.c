@@ -112,7 +112,7 @@ static bool learn_items(gd_ml_norms *nm, const gd_ml_facts *f, const char *px)
     for (size_t i = 0; i < f->nitems; i++) {
         const gd_ml_item *it = &f->items[i];
         if (it->kind == 'D' && it->qty_milli > 0) {
-            snprintf(key, sizeof key, "drug:%s", it->code);
+            snprintf(key, sizeof key, "drug:%s|%d", it->code, f->inpatient);
             if (!add(nm, key, log(ml_qty_per_day(f, it)), 0, 0, 0)) return false;
         } else if (is_service(it) && !service_seen(f, i)) {
             snprintf(key, sizeof key, "sx:%s|%s", px, it->code);
