@@ -7,22 +7,26 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "ml/risk.h"
 #include "verify/batch.h"
 
 static void usage(FILE *out)
 {
     fprintf(out,
             "usage: giamdinh verify --db FILE [--out FILE] [--threads N] [--data DIR] [--decided-at ISO]\n"
-            "                       CLAIM_FILES_OR_DIRS...\n"
+            "                       [--model DIR] CLAIM_FILES_OR_DIRS...\n"
             "Verifies claims (national XML, FHIR JSON or CSV, told apart by content) against the\n"
             "registry in FILE, writes one decision record per claim (JSON Lines, canonical order) to\n"
             "--out, stores the decisions in FILE and prints a summary to stderr.  A directory stands\n"
             "for the files directly in it.  A claim already decided with the same content is skipped;\n"
-            "a changed one becomes a new revision.  Exit: 0 ok, 1 some claims malformed, 2 usage, 3 I/O.\n");
+            "a changed one becomes a new revision.  With --model (a risk model of `giamdinh train`)\n"
+            "every decision gets its risk score and reasons, and claims at the model's review\n"
+            "threshold go to review (docs/ml.md).\n"
+            "Exit: 0 ok, 1 some claims malformed, 2 usage, 3 I/O.\n");
 }
 
 typedef struct verify_args {
-    const char *db, *out, *data, *decided_at;
+    const char *db, *out, *data, *decided_at, *model;
     int threads;
     const char *const *paths;    /* into argv */
     size_t npaths;
@@ -40,6 +44,7 @@ static int parse(int argc, char **argv, verify_args *a)
         else if (strcmp(opt, "--data") == 0) a->data = v;
         else if (strcmp(opt, "--decided-at") == 0) a->decided_at = v;
         else if (strcmp(opt, "--threads") == 0) a->threads = atoi(v);
+        else if (strcmp(opt, "--model") == 0) a->model = v;
         else { fprintf(stderr, "giamdinh verify: unknown option '%s'\n", opt); usage(stderr); return 2; }
         i += 2;
     }
@@ -77,9 +82,17 @@ static int run(verify_args *a)
     gd_engine e;
     st = gd_engine_open(&e, store, a->data ? a->data : cli_data_dir(), a->decided_at, &err);
     if (st != GD_OK) { gd_store_close(store); return fail("loading the law, rules and registry", &err, st); }
-    gd_batch_opts o = {.threads = a->threads, .out_path = a->out, .store = store, .on_error = print_error};
+    gd_risk_model *risk = NULL;
+    if (a->model && (st = gd_risk_load(&risk, a->model, &err)) != GD_OK) {
+        gd_engine_close(&e);
+        gd_store_close(store);
+        return fail("loading the risk model", &err, st);
+    }
+    gd_batch_opts o = {.threads = a->threads, .out_path = a->out, .store = store, .on_error = print_error,
+                       .risk = risk};
     gd_batch_summary sum;
     st = gd_verify_batch(e.v, a->paths, a->npaths, &o, &sum, &err);
+    gd_risk_free(risk);
     gd_engine_close(&e);
     gd_store_close(store);
     if (st != GD_OK && st != GD_EINPUT) return fail("verify", &err, st);

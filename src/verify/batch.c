@@ -27,6 +27,7 @@
 #include "ml/facts.h"
 #include "payment/case_payment.h"
 #include "verify/verify_int.h"
+#include "verify/vf_risk.h"
 
 #define STORE_CHUNK 20000
 
@@ -515,6 +516,17 @@ static gd_status write_one(writer *w, item *it, gd_buf *line, gd_err *err)
     return w->nrows == STORE_CHUNK ? flush_rows(w, err) : GD_OK;
 }
 
+/* The risk model over the final decisions, scored together. */
+static gd_status score_risk(const decided *dc, const gd_risk_model *m, gd_arena *arena, gd_err *err)
+{
+    gd_decision **ds = malloc((dc->n ? dc->n : 1) * sizeof *ds);
+    if (!ds) return gd_err_set(err, GD_ENOMEM, NULL, 0, NULL, "out of memory");
+    for (size_t i = 0; i < dc->n; i++) ds[i] = &dc->v[i]->d;
+    gd_status st = gd_verify_score_risk(m, ds, dc->n, arena, err);
+    free(ds);
+    return st;
+}
+
 static gd_status write_all(const decided *dc, const gd_batch_opts *o, gd_batch_summary *sum, gd_err *err)
 {
     char tmp[4096];
@@ -659,6 +671,7 @@ static gd_status run(batch *b, gd_batch_summary *sum, gd_err *err)
     if (st == GD_OK) st = cross_and_apply(b->v, &dc, &h, threads_wanted(b->opts), &arena, err);
     sum->seconds_cross = now_seconds() - t0;
     t0 = now_seconds();
+    if (st == GD_OK && b->opts->risk) st = score_risk(&dc, b->opts->risk, &arena, err);
     if (st == GD_OK) st = write_all(&dc, b->opts, sum, err);
     sum->seconds_write = now_seconds() - t0;
     if (st == GD_ENOMEM) gd_err_set(err, GD_ENOMEM, NULL, 0, NULL, "out of memory");

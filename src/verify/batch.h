@@ -31,6 +31,7 @@ typedef struct gd_batch_opts {
     gd_store *store;              /* decisions and history; NULL = neither */
     gd_batch_error_fn on_error;   /* each malformed claim or unreadable file */
     void *ctx;
+    const struct gd_risk_model *risk;   /* score the decisions (docs/ml.md); NULL = no risk scores */
 } gd_batch_opts;
 
 typedef struct gd_batch_rule_sum {
