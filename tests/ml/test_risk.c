@@ -21,6 +21,8 @@
 #include "ml/features.h"
 #include "ml/model.h"
 #include "ml/risk.h"
+#include "verify/vf_risk.h"
+#include "base/buf.h"
 
 #define NTRAIN 3000
 #define NTEST 1000
@@ -266,6 +268,53 @@ static void test_only_claims_sent_to_review_have_reasons(void **state)
     assert_true(planted > 0 && about_drug * 10 >= planted * 9);
 }
 
+/* Inside verification (src/verify/vf_risk.c): decisions carrying their facts
+ * as verify writes them get the same score as the facts scored directly,
+ * their reasons, and review at the threshold; money is untouched. */
+static void test_verification_scores_its_decisions_inline(void **state)
+{
+    (void)state;
+    enum { N = 400 };
+    gd_decision *d = calloc(N, sizeof *d), **ds = malloc(N * sizeof *ds);
+    gd_arena a;
+    gd_arena_init(&a, 1 << 16);
+    gd_buf b;
+    gd_buf_init(&b, 1024);
+    for (size_t i = 0; i < N; i++) {
+        gd_ml_facts f = fx.test.f[i];
+        gd_buf_clear(&b);
+        gd_ml_facts_format_head(&f, &b);
+        d[i].ml_facts_head = gd_arena_strdup(&a, gd_buf_cstr(&b));
+        gd_buf_clear(&b);
+        gd_ml_facts_format_items(&f, &b);
+        d[i].ml_facts_items = gd_arena_strdup(&a, gd_buf_cstr(&b));
+        d[i].nflags = (size_t)f.nflags;
+        d[i].rejected_amount = f.rejected;
+        d[i].fund_pays = 123456;
+        ds[i] = &d[i];
+    }
+    gd_risk_result *direct = calloc(N, sizeof *direct);
+    gd_err err;
+    assert_int_equal(gd_risk_score(fx.model, fx.test.f, N, direct, &err), GD_OK);
+    assert_int_equal(gd_verify_score_risk(fx.model, ds, N, &a, &err), GD_OK);
+    size_t review = 0;
+    for (size_t i = 0; i < N; i++) {
+        assert_float_equal(d[i].risk_score, direct[i].score, 1e-6);
+        assert_int_equal(d[i].nrisk_reasons, (size_t)direct[i].nreasons);
+        if (direct[i].nreasons) assert_string_equal(d[i].risk_reasons[0], direct[i].reasons[0]);
+        bool at = direct[i].score >= gd_risk_threshold(fx.model);
+        assert_int_equal(d[i].workflow, at ? GD_WORKFLOW_REVIEW : GD_WORKFLOW_FINAL);
+        assert_int_equal(d[i].fund_pays, 123456);
+        review += at;
+    }
+    assert_true(review > 0);
+    free(direct);
+    gd_buf_free(&b);
+    gd_arena_free(&a);
+    free(ds);
+    free(d);
+}
+
 static void test_save_and_load_give_identical_scores_and_reasons(void **state)
 {
     (void)state;
@@ -382,6 +431,7 @@ int main(void)
         cmocka_unit_test(test_planted_positives_score_high_on_held_out_claims),
         cmocka_unit_test(test_threshold_sends_the_top_share_of_training_claims),
         cmocka_unit_test(test_only_claims_sent_to_review_have_reasons),
+        cmocka_unit_test(test_verification_scores_its_decisions_inline),
         cmocka_unit_test(test_save_and_load_give_identical_scores_and_reasons),
         cmocka_unit_test(test_model_directory_holds_its_files_and_feature_count),
         cmocka_unit_test(test_a_directory_of_another_feature_count_is_refused),
