@@ -104,31 +104,6 @@ static void make_rows(float *X, float *y, size_t n, int nfeat, uint64_t seed)
 
 /* ---- measures -------------------------------------------------------------------------------- */
 
-typedef struct scored { float score, label; } scored;
-
-static int cmp_scored(const void *a, const void *b)
-{
-    float x = ((const scored *)a)->score, y = ((const scored *)b)->score;
-    return x < y ? -1 : x > y;
-}
-
-static double auc(const float *score, const float *label, size_t n)
-{
-    scored *s = xmalloc(n * sizeof *s);
-    for (size_t i = 0; i < n; i++) s[i] = (scored){score[i], label[i]};
-    qsort(s, n, sizeof *s, cmp_scored);
-    double rank_sum = 0, pos = 0;
-    for (size_t i = 0; i < n;) {
-        size_t j = i;
-        while (j < n && s[j].score == s[i].score) j++;
-        for (size_t k = i; k < j; k++)
-            if (s[k].label == 1.0f) rank_sum += (double)(i + 1 + j) / 2, pos++;
-        i = j;
-    }
-    free(s);
-    return (rank_sum - pos * (pos + 1) / 2) / (pos * ((double)n - pos));
-}
-
 /* The baseline: a dot product of each row with w, written to out. */
 static void dot_rows(const float *X, size_t n, int nfeat, const float *w, float *out)
 {
@@ -217,7 +192,7 @@ static void held_out_auc(const opts *o, const gd_ml_model *m)
     make_rows(X, y, n, o->features, 2);
     predict_batches(m, X, n, o->batch, prob, NULL);
     printf("held-out: %zu rows, %.1f %% positive, AUC %.4f\n", n, 100 * checksum(y, n) / (double)n,
-           auc(prob, y, n));
+           gd_ml_auc(prob, y, n));
     free(X);
     free(y);
     free(prob);

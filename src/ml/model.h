@@ -96,4 +96,8 @@ gd_status gd_ml_model_contributions(const gd_ml_model *m, const float *X, size_t
 gd_status gd_ml_model_contributions_approx(const gd_ml_model *m, const float *X, size_t n, float *out,
                                            gd_err *err);
 
+/* Area under the ROC curve of score against 0/1 labels (ties share their
+ * mean rank); NAN when one class is absent or out of memory. */
+double gd_ml_auc(const float *score, const float *label, size_t n);
+
 #endif

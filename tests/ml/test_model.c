@@ -128,34 +128,6 @@ static char *path_in(const char *name)
 
 /* ---- AUC ------------------------------------------------------------------------------------- */
 
-typedef struct scored { float score, label; } scored;
-
-static int cmp_scored(const void *a, const void *b)
-{
-    float x = ((const scored *)a)->score, y = ((const scored *)b)->score;
-    return x < y ? -1 : x > y;
-}
-
-/* Area under the ROC curve: the Mann-Whitney rank sum, ties sharing the mean rank. */
-static double auc(const float *score, const float *label, size_t n)
-{
-    scored *s = malloc(n * sizeof *s);
-    assert_non_null(s);
-    for (size_t i = 0; i < n; i++) s[i] = (scored){score[i], label[i]};
-    qsort(s, n, sizeof *s, cmp_scored);
-    double rank_sum = 0, pos = 0;
-    for (size_t i = 0; i < n;) {
-        size_t j = i;
-        while (j < n && s[j].score == s[i].score) j++;
-        double mean_rank = (double)(i + 1 + j) / 2;   /* ranks i+1 .. j */
-        for (size_t k = i; k < j; k++)
-            if (s[k].label == 1.0f) rank_sum += mean_rank, pos++;
-        i = j;
-    }
-    free(s);
-    double neg = (double)n - pos;
-    return (rank_sum - pos * (pos + 1) / 2) / (pos * neg);
-}
 
 /* ---- the tests ------------------------------------------------------------------------------- */
 
@@ -163,7 +135,7 @@ static void test_training_separates_held_out_rows(void **state)
 {
     (void)state;
     float *prob = predict_all(fx.model, &fx.test);
-    double a = auc(prob, fx.test.y, NTEST);
+    double a = gd_ml_auc(prob, fx.test.y, NTEST);
     print_message("held-out AUC %.4f\n", a);
     assert_true(a > 0.9);
     for (size_t i = 0; i < NTEST; i++) assert_true(prob[i] >= 0 && prob[i] <= 1);

@@ -183,31 +183,15 @@ static int teardown(void **state)
 
 /* ---- AUC -------------------------------------------------------------------------------------- */
 
-typedef struct scored { float score, label; } scored;
-
-static int cmp_scored(const void *a, const void *b)
-{
-    float x = ((const scored *)a)->score, y = ((const scored *)b)->score;
-    return x < y ? -1 : x > y;
-}
-
-/* The Mann-Whitney rank sum, ties sharing the mean rank. */
+/* The scores of the held-out claims against their labels. */
 static double auc(const gd_risk_result *res, const float *label, size_t n)
 {
-    scored *s = malloc(n * sizeof *s);
-    assert_non_null(s);
-    for (size_t i = 0; i < n; i++) s[i] = (scored){res[i].score, label[i]};
-    qsort(s, n, sizeof *s, cmp_scored);
-    double rank_sum = 0, pos = 0;
-    for (size_t i = 0; i < n;) {
-        size_t j = i;
-        while (j < n && s[j].score == s[i].score) j++;
-        for (size_t k = i; k < j; k++)
-            if (s[k].label == 1.0f) rank_sum += (double)(i + 1 + j) / 2, pos++;
-        i = j;
-    }
-    free(s);
-    return (rank_sum - pos * (pos + 1) / 2) / (pos * ((double)n - pos));
+    float *score = malloc(n * sizeof *score);
+    assert_non_null(score);
+    for (size_t i = 0; i < n; i++) score[i] = res[i].score;
+    double a = gd_ml_auc(score, label, n);
+    free(score);
+    return a;
 }
 
 /* ---- the tests ---------------------------------------------------------------------------------- */
