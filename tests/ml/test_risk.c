@@ -402,6 +402,16 @@ static void test_contributions_sum_to_the_margin(void **state)
     }
     print_message("largest |sum of contributions - margin| %.3g\n", worst);
     assert_true(worst < 1e-4);
+    /* The approximate contributions the reasons come from sum to it too. */
+    assert_int_equal(gd_ml_model_contributions_approx(xgb, X, NTEST, c, &err), GD_OK);
+    worst = 0;
+    for (size_t i = 0; i < NTEST; i++) {
+        double sum = 0;
+        for (size_t j = 0; j < w; j++) sum += c[i * w + j];
+        worst = fmax(worst, fabs(sum - margin[i]));
+    }
+    print_message("approximate: largest |sum - margin| %.3g\n", worst);
+    assert_true(worst < 1e-4);
     free(X);
     free(prob);
     free(margin);
