@@ -240,6 +240,11 @@ static gd_status run_risk(const demo_opts *o, gd_store *store, gd_err *err)
     if (!o->synth.period_to || gd_date_parse(o->synth.period_to, &to)) to = gd_date_from_ymd(2025, 12, 31);
     gd_risk_run_stats st;
     gd_status status = gd_risk_train_store(store, truth, from, mid, "demo-risk", model, &st, err);
+    if (status == GD_EINPUT) {                 /* e.g. --fraud-rate 0: nothing to learn */
+        char msg[1024];
+        printf("\ntrain: skipped: %s\n", gd_err_format(err, msg, sizeof msg));
+        return GD_OK;
+    }
     if (status != GD_OK) return status;
     printf("\ntrain: risk model from %zu claims of the first half (%zu labelled) in %.1f s -> %s\n", st.claims,
            st.positives, st.seconds, model);

@@ -139,6 +139,10 @@ gd_status gd_risk_train_store(gd_store *s, const char *truth_path, gd_date from,
         stats->positives += y[i] > 0;
     }
     stats->claims = c.n;
+    if (!st && (!stats->positives || stats->positives == c.n))
+        st = gd_err_set(err, GD_EINPUT, truth_path, 0, NULL,
+                        "%zu claims in the period, %zu labelled with a kind no rule names: training needs both",
+                        c.n, stats->positives);
     gd_risk_model *m = NULL;
     if (!st) st = gd_risk_train(&m, id, c.facts, y, c.n, 0.05, err);
     if (!st) st = gd_risk_save(m, out_dir, err);
