@@ -27,7 +27,7 @@ static void score_usage(FILE *out)
 {
     fprintf(out,
             "usage: giamdinh score --db FILE --model DIR --from DATE --to DATE [--out FILE]\n"
-            "                      [--queue FILE [--reviewers N] [--per-day M]]\n"
+            "                      [--queue FILE [--reviewers N] [--per-day M]] [--exact-shap]\n"
             "\n"
             "Scores the claims admitted FROM..TO with the risk model in DIR and writes their\n"
             "decision records (JSON Lines, default standard output) with the risk object:\n"
@@ -35,7 +35,8 @@ static void score_usage(FILE *out)
             "claim at or above the model's review threshold has \"workflow\":\"review\".\n"
             "With --queue, the day's review queue as CSV: the claims in review ordered by\n"
             "expected recoverable amount (risk x covered VND), cut at N reviewers x M claims\n"
-            "a reviewer a day (defaults 10 x 30).\n"
+            "a reviewer a day (defaults 10 x 30).  Reasons come from XGBoost's approximate\n"
+            "contributions; --exact-shap takes exact TreeSHAP values (slower).\n"
             "\n"
             "Exit status: 0 ok, 1 bad input, 2 usage error, 3 I/O failure.\n");
 }
@@ -43,6 +44,7 @@ static void score_usage(FILE *out)
 static const cli_command train_cmd = {"train", train_usage}, score_cmd = {"score", score_usage};
 
 typedef struct risk_args {
+    bool exact_shap;
     const char *db, *truth, *from_s, *to_s, *out, *id, *model, *queue, *reviewers, *per_day, *min_claims;
     gd_date from, to;
 } risk_args;
@@ -54,7 +56,8 @@ static int parse(const cli_command *c, int argc, char **argv, risk_args *a)
         {"--to", &a->to_s, NULL, NULL},   {"--out", &a->out, NULL, NULL},     {"--id", &a->id, NULL, NULL},
         {"--model", &a->model, NULL, NULL}, {"--queue", &a->queue, NULL, NULL},
         {"--reviewers", &a->reviewers, NULL, NULL}, {"--per-day", &a->per_day, NULL, NULL},
-        {"--min-claims", &a->min_claims, NULL, NULL}, {NULL, NULL, NULL, NULL},
+        {"--min-claims", &a->min_claims, NULL, NULL}, {"--exact-shap", NULL, &a->exact_shap, NULL},
+        {NULL, NULL, NULL, NULL},
     };
     int rc = cli_parse_options(c, argc, argv, opts, a);
     if (!rc && !a->db) rc = cli_usage_error(c, "--db is required", NULL);
@@ -110,6 +113,7 @@ int cmd_score(int argc, char **argv)
     gd_risk_model *m = NULL;
     gd_status status = gd_risk_load(&m, a.model, &err);
     if (status) { gd_store_close(s); return cli_fail(&score_cmd, "loading the model", &err, status); }
+    gd_risk_set_exact_shap(m, a.exact_shap);
     FILE *out = a.out ? fopen(a.out, "w") : stdout;
     gd_risk_queue_opts q = {count_or(a.reviewers, 10), count_or(a.per_day, 30), a.queue ? fopen(a.queue, "w") : NULL};
     gd_risk_run_stats st;

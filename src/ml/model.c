@@ -35,7 +35,7 @@
 #define GD_ML_MAX_MODEL_BYTES (1u << 30)
 
 /* XGBoost prediction types ("type" in the predict config). */
-enum { PRED_VALUE = 0, PRED_MARGIN = 1, PRED_CONTRIB = 2 };
+enum { PRED_VALUE = 0, PRED_MARGIN = 1, PRED_CONTRIB = 2, PRED_CONTRIB_APPROX = 3 };
 
 struct gd_ml_model {
     BoosterHandle booster;
@@ -45,11 +45,16 @@ struct gd_ml_model {
 
 /* ---- errors ------------------------------------------------------------------------------ */
 
-/* An XGBoost call failed: its own message (thread-local) into err. */
+/* An XGBoost call failed: its message (thread-local) into err, first line
+ * only, without the "[hh:mm:ss] " stamp, context lines and stack trace. */
 static gd_status xgb_fail(gd_err *err, gd_status st, const char *file, const char *what)
 {
     const char *why = XGBGetLastError();
-    return gd_err_set(err, st, file, 0, NULL, "%s: %s", what, why && *why ? why : "XGBoost error");
+    if (!why || !*why) why = "XGBoost error";
+    const char *stamp_end = why[0] == '[' ? strstr(why, "] ") : NULL;
+    if (stamp_end) why = stamp_end + 2;
+    int len = (int)strcspn(why, "\n");
+    return gd_err_set(err, st, file, 0, NULL, "%s: %.*s", what, len, why);
 }
 
 /* The lock is mutable state inside a model the API passes as const. */
@@ -378,6 +383,15 @@ static gd_status check_shape(const bst_ulong *shape, bst_ulong dim, size_t rows,
     return GD_OK;
 }
 
+/* XGBoost's predict configuration: every tree, no training-time behaviour,
+ * NAN = missing (read by in-place prediction only). */
+static void predict_config(char *buf, size_t size, int type)
+{
+    snprintf(buf, size,
+             "{\"type\": %d, \"training\": false, \"iteration_begin\": 0, \"iteration_end\": 0, "
+             "\"strict_shape\": false, \"missing\": NaN, \"cache_id\": 0}", type);
+}
+
 /* One proxy DMatrix per calling thread, reused by every model and freed
  * when the thread exits.  Given none, XGBoost builds a proxy for each call,
  * and each new one reads the cgroup CPU-quota files (about 40 us, most of
@@ -418,9 +432,7 @@ static gd_status predict_dense(const gd_ml_model *m, const float *X, size_t rows
     snprintf(iface, sizeof iface,
              "{\"data\": [%" PRIuPTR ", true], \"shape\": [%zu, %zu], \"strides\": null, "
              "\"typestr\": \"<f4\", \"version\": 3}", (uintptr_t)X, rows, m->nfeat);
-    snprintf(config, sizeof config,
-             "{\"type\": %d, \"training\": false, \"iteration_begin\": 0, \"iteration_end\": 0, "
-             "\"strict_shape\": false, \"missing\": NaN, \"cache_id\": 0}", type);
+    predict_config(config, sizeof config, type);
     const bst_ulong *shape = NULL;
     bst_ulong dim = 0;
     const float *res = NULL;
@@ -467,9 +479,8 @@ gd_status gd_ml_model_predict(const gd_ml_model *m, const float *X, size_t n,
 static gd_status contrib_batch(const gd_ml_model *m, const float *X, size_t rows, float *out, int type,
                                gd_err *err)
 {
-    char config[128];
-    snprintf(config, sizeof config, "{\"type\": %d, \"training\": false, \"iteration_begin\": 0, "
-                                    "\"iteration_end\": 0, \"strict_shape\": false}", type);
+    char config[192];
+    predict_config(config, sizeof config, type);
     DMatrixHandle dm;
     if (XGDMatrixCreateFromMat(X, rows, m->nfeat, NAN, &dm) != 0)
         return xgb_fail(err, GD_ENOMEM, NULL, "contribution rows");
@@ -493,7 +504,7 @@ gd_status gd_ml_model_contributions(const gd_ml_model *m, const float *X, size_t
     gd_status st = check_predict_args(m, X, n, out, err);
     for (size_t i = 0; st == GD_OK && i < n; i += GD_ML_BATCH) {
         size_t rows = n - i < GD_ML_BATCH ? n - i : GD_ML_BATCH;
-        st = contrib_batch(m, X + i * m->nfeat, rows, out + i * (m->nfeat + 1), 2, err);
+        st = contrib_batch(m, X + i * m->nfeat, rows, out + i * (m->nfeat + 1), PRED_CONTRIB, err);
     }
     return st;
 }
@@ -504,7 +515,7 @@ gd_status gd_ml_model_contributions_approx(const gd_ml_model *m, const float *X,
     gd_status st = check_predict_args(m, X, n, out, err);
     for (size_t i = 0; st == GD_OK && i < n; i += GD_ML_BATCH) {
         size_t rows = n - i < GD_ML_BATCH ? n - i : GD_ML_BATCH;
-        st = contrib_batch(m, X + i * m->nfeat, rows, out + i * (m->nfeat + 1), 3, err);
+        st = contrib_batch(m, X + i * m->nfeat, rows, out + i * (m->nfeat + 1), PRED_CONTRIB_APPROX, err);
     }
     return st;
 }

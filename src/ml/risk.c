@@ -30,7 +30,10 @@ struct gd_risk_model {
     gd_ml_norms *norms;
     gd_ml_model *model;
     gd_iforest *forest;
+    bool exact_shap;             /* reasons from exact TreeSHAP */
 };
+
+void gd_risk_set_exact_shap(gd_risk_model *m, bool exact) { m->exact_shap = exact; }
 
 static gd_status nomem(gd_err *err) { return gd_err_set(err, GD_ENOMEM, NULL, 0, NULL, "out of memory"); }
 
@@ -242,7 +245,9 @@ static gd_status score_batch(const gd_risk_model *m, const gd_ml_facts *f, const
         out[i].nreasons = 0;
     }
     size_t k = pick_explained(m, X, w->p, n, w->Xe, w->rows);
-    if (k && (st = gd_ml_model_contributions_approx(m->model, w->Xe, k, w->contrib, err))) return st;
+    if (k && (st = m->exact_shap ? gd_ml_model_contributions(m->model, w->Xe, k, w->contrib, err)
+                                 : gd_ml_model_contributions_approx(m->model, w->Xe, k, w->contrib, err)))
+        return st;
     for (size_t j = 0; j < k; j++) {
         size_t i = w->rows[j];
         explain(m, &f[i], &X[i * GD_ML_NFEAT], &w->contrib[j * (GD_ML_NFEAT + 1)], &out[i]);

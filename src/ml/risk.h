@@ -10,6 +10,7 @@
 #ifndef GD_ML_RISK_H
 #define GD_ML_RISK_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include "base/err.h"
 #include "ml/facts.h"
@@ -38,6 +39,10 @@ double gd_risk_threshold(const gd_risk_model *m);
 /* The XGBoost model inside (src/ml/model.h), for callers that want its
  * margins or contributions on rows built with features.h; owned by m. */
 const gd_ml_model *gd_risk_xgb(const gd_risk_model *m);
+
+/* Reasons from exact TreeSHAP instead of the approximate contributions
+ * (about 100 µs more a claim in review; docs/ml.md "Reasons"). */
+void gd_risk_set_exact_shap(gd_risk_model *m, bool exact);
 
 /* Scores n claims (visits in 30 days are counted among them). */
 gd_status gd_risk_score(const gd_risk_model *m, const gd_ml_facts *f, size_t n, gd_risk_result *out, gd_err *err);

@@ -299,6 +299,26 @@ static void test_verification_scores_its_decisions_inline(void **state)
     free(d);
 }
 
+/* Exact TreeSHAP reasons: the same scores, reasons on the same claims. */
+static void test_exact_shap_reasons_on_request(void **state)
+{
+    (void)state;
+    gd_risk_result *r = calloc(NTEST, sizeof *r);
+    gd_err err;
+    gd_risk_set_exact_shap(fx.model, true);
+    assert_int_equal(gd_risk_score(fx.model, fx.test.f, NTEST, r, &err), GD_OK);
+    gd_risk_set_exact_shap(fx.model, false);
+    size_t explained = 0;
+    for (size_t i = 0; i < NTEST; i++) {
+        assert_memory_equal(&r[i].score, &fx.res[i].score, sizeof r[i].score);
+        if (fx.res[i].nreasons > 0) assert_true(r[i].nreasons > 0);   /* explained either way */
+        if (r[i].score < gd_risk_threshold(fx.model)) assert_int_equal(r[i].nreasons, 0);
+        explained += r[i].nreasons > 0;
+    }
+    assert_true(explained > 0);
+    free(r);
+}
+
 static void test_save_and_load_give_identical_scores_and_reasons(void **state)
 {
     (void)state;
@@ -426,6 +446,7 @@ int main(void)
         cmocka_unit_test(test_threshold_sends_the_top_share_of_training_claims),
         cmocka_unit_test(test_only_claims_sent_to_review_have_reasons),
         cmocka_unit_test(test_verification_scores_its_decisions_inline),
+        cmocka_unit_test(test_exact_shap_reasons_on_request),
         cmocka_unit_test(test_save_and_load_give_identical_scores_and_reasons),
         cmocka_unit_test(test_model_directory_holds_its_files_and_feature_count),
         cmocka_unit_test(test_a_directory_of_another_feature_count_is_refused),
