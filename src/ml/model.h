@@ -22,7 +22,10 @@
  *
  * Cost: a call has a fixed overhead (about 15 us on one thread: XGBoost
  * parses two JSON strings and sets up its buffers), so score rows in
- * batches (thousands a call) where throughput matters.
+ * batches (thousands a call) where throughput matters.  XGBoost's OpenMP
+ * workers spin at barriers; on a machine shared with other processes run
+ * with OMP_WAIT_POLICY=passive (read by libgomp at start-up; figures in
+ * bench/README.md, "Supervised model").
  *
  * Determinism: training is bit-for-bit repeatable for the same data,
  * parameters, seed and thread count.
@@ -80,7 +83,7 @@ size_t gd_ml_model_nfeatures(const gd_ml_model *m);
 
 /* X: n rows × gd_ml_model_nfeatures(m) floats.  prob (n floats) gets the
  * probability of class 1; margin (n floats, may be NULL) the log-odds.
- * prob may be NULL when margin is not. */
+ * prob may be NULL when margin is not; asking for both costs two passes. */
 gd_status gd_ml_model_predict(const gd_ml_model *m, const float *X, size_t n,
                               float *prob, float *margin, gd_err *err);
 

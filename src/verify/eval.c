@@ -537,7 +537,7 @@ static bool flag_matches(const ev_flag *f, const ev_label *l)
 
 static void score_labels(ev_state *s, const ev_claim *c)
 {
-    const ev_flag *fl = s->flags + c->first_flag;
+    const ev_flag *fl = s->flags ? s->flags + c->first_flag : NULL;    /* no flags at all: NULL + 0 is UB */
     for (uint32_t i = 0; i < c->nlabels; i++) {
         const ev_label *l = &s->labels[c->first_label + i];
         gd_eval_kind *k = &s->rep->kinds[l->kind];
@@ -554,7 +554,7 @@ static void score_labels(ev_state *s, const ev_claim *c)
 
 static void score_flags(ev_state *s, const ev_claim *c, uint64_t *other)
 {
-    const ev_label *lb = s->labels + c->first_label;
+    const ev_label *lb = s->labels ? s->labels + c->first_label : NULL;   /* no labels at all: NULL + 0 is UB */
     for (uint32_t j = 0; j < c->nflags; j++) {
         const ev_flag *f = &s->flags[c->first_flag + j];
         if (f->rule >= s->nkinds) { other[f->rule - s->nkinds]++; continue; }

@@ -126,9 +126,6 @@ static char *path_in(const char *name)
     return p;
 }
 
-/* ---- AUC ------------------------------------------------------------------------------------- */
-
-
 /* ---- the tests ------------------------------------------------------------------------------- */
 
 static void test_training_separates_held_out_rows(void **state)
