@@ -155,6 +155,15 @@ gd_status drg_resolve_special(gd_drg_defs *d, gd_err *err)
     return GD_OK;
 }
 
+static bool file_exists(const gd_drg_defs *d, const char *name)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", d->dir, name);
+    FILE *f = fopen(path, "r");
+    if (f) fclose(f);
+    return f != NULL;
+}
+
 /* ---- mdcs.csv (optional) -------------------------------------------------------- */
 
 int64_t drg_mdc_id(gd_drg_defs *d, const char *code)
@@ -194,11 +203,7 @@ static gd_status mdc_row(gd_drg_defs *d, const table *t, gd_err *err)
 gd_status drg_load_mdcs(gd_drg_defs *d, gd_err *err)
 {
     static const char *const cols[] = {"mdc", "name", NULL};
-    char path[4096];
-    snprintf(path, sizeof path, "%s/mdcs.csv", d->dir);
-    FILE *f = fopen(path, "r");
-    if (!f) return GD_OK;
-    fclose(f);
+    if (!file_exists(d, "mdcs.csv")) return GD_OK;
     table t;
     gd_status st = table_open(d, "mdcs.csv", cols, 2, cols, &t, err);
     if (st) return st;
@@ -436,14 +441,6 @@ static gd_status excl_row(gd_drg_defs *d, const table *t, gd_err *err)
     return drg_pairset_add(&d->cc_excl, ((uint64_t)sec + 1) << 32 | pdx) ? nomem(err) : GD_OK;
 }
 
-static bool file_exists(const gd_drg_defs *d, const char *name)
-{
-    char path[4096];
-    snprintf(path, sizeof path, "%s/%s", d->dir, name);
-    FILE *f = fopen(path, "r");
-    if (f) fclose(f);
-    return f != NULL;
-}
 
 gd_status drg_load_exclusions(gd_drg_defs *d, gd_err *err)
 {

@@ -18,21 +18,12 @@ static const char *status_name(gd_drg_status s)
     return names[s];
 }
 
-static void rank_name(uint8_t rank, char out[8])
-{
-    if (rank == GD_RANK_SPECIAL) strcpy(out, "special");
-    else if (rank >= GD_RANK_1 && rank <= GD_RANK_4) { out[0] = (char)('0' + rank); out[1] = 0; }
-    else out[0] = 0;
-}
-
 static int64_t base_rate_of(const vf_claim *w, gd_date on)
 {
     const gd_facility *f = w->facility;
     if (!w->v->rates || !f) return -1;
     const gd_province *p = gd_registry_find_province(w->v->reg, f->province);
-    char rank[8];
-    rank_name(f->rank, rank);
-    return gd_case_base_rate(w->v->rates, on, rank, p && p->region ? p->region : "");
+    return gd_case_base_rate(w->v->rates, on, gd_name_of(gd_rank_names, f->rank), p && p->region ? p->region : "");
 }
 
 static gd_status copy_cc(vf_claim *w, const gd_drg_case *c, const gd_drg_result *r, gd_decision_drg *g)
