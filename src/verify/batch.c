@@ -476,16 +476,6 @@ static gd_status flush_rows(writer *w, gd_err *err)
     return st;
 }
 
-/* The risk facts taken at verification, completed with the flags the
- * cross-claim rules may have added since. */
-static void facts_text(const gd_decision *d, gd_buf *b)
-{
-    if (!d->ml_facts_head) return;
-    gd_buf_puts(b, d->ml_facts_head);
-    gd_ml_facts_format_outcome((int)d->nflags, d->rejected_amount, b);
-    gd_buf_puts(b, d->ml_facts_items ? d->ml_facts_items : "");
-}
-
 static gd_status write_one(writer *w, item *it, gd_buf *line, gd_err *err)
 {
     gd_decision *d = &it->d;
@@ -508,7 +498,7 @@ static gd_status write_one(writer *w, item *it, gd_buf *line, gd_err *err)
     if (!gd_buf_ok(disp)) return GD_ENOMEM;
     gd_buf *facts = &w->facts[w->nrows];
     gd_buf_clear(facts);
-    facts_text(d, facts);
+    gd_decision_facts_text(d, facts);
     if (!gd_buf_ok(facts)) return GD_ENOMEM;
     w->rows[w->nrows] = row_of(it, NULL, 0);
     memcpy(w->rows[w->nrows].content_hash, it->hash, 32);

@@ -159,4 +159,9 @@ gd_status gd_cross_run(const gd_verifier *v, const gd_claim_facts *facts, const 
  * string).  Returns GD_ENOMEM or GD_OK. */
 gd_status gd_cross_canonical_order(const gd_claim_facts *facts, size_t n, uint32_t *order);
 
+/* The decision's risk facts as stored (src/ml/facts.h): those taken at
+ * verification completed with the final flag count and rejected amount.
+ * Appends nothing when the decision has no facts. */
+void gd_decision_facts_text(const gd_decision *d, gd_buf *b);
+
 #endif

@@ -87,3 +87,11 @@ gd_status vf_take_facts(vf_claim *w, gd_decision *d)
     d->ml_facts_items = text_of(w, &f, gd_ml_facts_format_items);
     return d->ml_facts_head && d->ml_facts_items ? GD_OK : GD_ENOMEM;
 }
+
+void gd_decision_facts_text(const gd_decision *d, gd_buf *b)
+{
+    if (!d->ml_facts_head) return;
+    gd_buf_puts(b, d->ml_facts_head);
+    gd_ml_facts_format_outcome((int)d->nflags, d->rejected_amount, b);
+    gd_buf_puts(b, d->ml_facts_items ? d->ml_facts_items : "");
+}

@@ -11,14 +11,13 @@
 #include <string.h>
 #include "base/buf.h"
 #include "ml/facts.h"
+#include "verify/verify.h"
 
 /* The decision's facts as written to the store, parsed into the arena. */
 static gd_status facts_of(const gd_decision *d, gd_arena *a, gd_buf *b, gd_ml_facts *f)
 {
     gd_buf_clear(b);
-    gd_buf_puts(b, d->ml_facts_head);
-    gd_ml_facts_format_outcome((int)d->nflags, d->rejected_amount, b);
-    gd_buf_puts(b, d->ml_facts_items ? d->ml_facts_items : "");
+    gd_decision_facts_text(d, b);
     if (!gd_buf_ok(b)) return GD_ENOMEM;
     if (gd_ml_facts_parse(gd_buf_cstr(b), a, f) != 0) memset(f, 0, sizeof *f);
     return GD_OK;
