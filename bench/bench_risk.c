@@ -21,7 +21,6 @@
 #include <time.h>
 
 #include "base/arena.h"
-#include "base/csv.h"
 #include "base/strset.h"
 #include "ml/risk.h"
 #include "ml/risk_run.h"
@@ -60,26 +59,6 @@ static int on_rows(void *ctx, const gd_decision_row *rows, size_t n)
     return 0;
 }
 
-static int read_truth(const char *path, gd_strset *pos)
-{
-    static const char *const cols[] = {"claim_key", "facility", "kind"};
-    gd_csv *r;
-    gd_err err;
-    int idx[3];
-    if (gd_csv_open(&r, path, &err) || gd_csv_read_header(r, cols, 3, idx, cols, &err)) return -1;
-    while (gd_csv_next(r, &err) == 1) {
-        const char *kind = gd_csv_field(r, (size_t)idx[2]);
-        bool want = false;
-        for (const char *const *k = gd_risk_default_kinds; *k; k++) want |= !strcmp(*k, kind);
-        if (!want) continue;
-        char id[256];
-        snprintf(id, sizeof id, "%s:%s", gd_csv_field(r, (size_t)idx[1]), gd_csv_field(r, (size_t)idx[0]));
-        gd_strset_add(pos, id);
-    }
-    gd_csv_close(r);
-    return 0;
-}
-
 /* N facts: copy k of claim i is claim i moved k × 400 days. */
 static double expand(const texts *t, size_t n, gd_arena *a, gd_ml_facts *f, float *y)
 {
@@ -109,7 +88,7 @@ int main(int argc, char **argv)
     gd_store *s;
     gd_err err;
     gd_store_opts o = {.read_only = true};
-    if (read_truth(truth, &t.positive) || gd_store_open(&s, db, &o, &err) ||
+    if (gd_risk_read_labels(truth, &t.positive, &err) || gd_store_open(&s, db, &o, &err) ||
         gd_store_scan_decision_heads(s, on_rows, &t, &err) || !t.n) {
         fprintf(stderr, "bench_risk: cannot read %s / %s\n", db, truth);
         return 3;

@@ -102,7 +102,7 @@ static bool wanted_kind(const char *kind)
     return false;
 }
 
-static gd_status read_truth(const char *path, gd_strset *positive, gd_err *err)
+gd_status gd_risk_read_labels(const char *path, gd_strset *positive, gd_err *err)
 {
     static const char *const cols[] = {"claim_key", "facility", "kind"};
     gd_csv *r;
@@ -130,7 +130,7 @@ gd_status gd_risk_train_store(gd_store *s, const char *truth_path, gd_date from,
     collected c = {.from = from, .to = to};
     gd_strset pos;
     if (gd_strset_init(&pos, 4096)) return gd_err_set(err, GD_ENOMEM, NULL, 0, NULL, "out of memory");
-    gd_status st = read_truth(truth_path, &pos, err);
+    gd_status st = gd_risk_read_labels(truth_path, &pos, err);
     if (!st) st = collect(s, &c, err);
     float *y = st ? NULL : malloc((c.n ? c.n : 1) * sizeof *y);
     if (!st && !y) st = gd_err_set(err, GD_ENOMEM, NULL, 0, NULL, "out of memory");

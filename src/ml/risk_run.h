@@ -7,12 +7,17 @@
 #define GD_ML_RISK_RUN_H
 
 #include <stdio.h>
+#include "base/strset.h"
 #include "ml/risk.h"
 #include "store/store.h"
 
 /* The kinds no rule names, which the model learns when labels come from
  * truth.csv: UPCODING, QUANTITY_INFLATED, UNNECESSARY_ADMISSION, PHANTOM_SERVICE. */
 extern const char *const gd_risk_default_kinds[];
+
+/* Adds "facility:claim_key" of every truth.csv row of a default kind to
+ * positive (the labels train learns). */
+gd_status gd_risk_read_labels(const char *path, gd_strset *positive, gd_err *err);
 
 typedef struct gd_risk_run_stats {
     size_t claims, positives, scored, to_review;
