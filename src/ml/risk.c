@@ -75,6 +75,14 @@ static gd_status set_threshold(gd_risk_model *m, const float *X, size_t n, doubl
     return st;
 }
 
+/* One XGBoost thread for scoring, set once when the model is made or
+ * loaded: batches of 4,096 rows are too small for OpenMP to pay (its
+ * workers spin-wait between them, half the time on 2 cores). */
+static gd_status score_on_one_thread(gd_risk_model *m, gd_err *err)
+{
+    return gd_ml_model_set_threads(m->model, 1, err);
+}
+
 static gd_status fit(gd_risk_model *m, const float *X, const float *y, size_t n, double share, gd_err *err)
 {
     gd_ml_train_params p;
@@ -88,6 +96,7 @@ static gd_status fit(gd_risk_model *m, const float *X, const float *y, size_t n,
     gd_status st = gd_ml_model_train(&m->model, X, y, n, GD_ML_NFEAT, gd_ml_feature_names, &p, err);
     if (!st) st = set_threshold(m, X, n, share, err);
     if (!st) st = gd_iforest_fit(&m->forest, X, n, GD_ML_NFEAT, 100, 256, 7, err);
+    if (!st) st = score_on_one_thread(m, err);
     return st;
 }
 
@@ -179,6 +188,7 @@ gd_status gd_risk_load(gd_risk_model **out, const char *dir, gd_err *err)
     if (!st) st = gd_ml_model_load(&m->model, path, err);
     path_of(path, sizeof path, dir, "iforest.txt");
     if (!st) st = gd_iforest_load(&m->forest, path, err);
+    if (!st) st = score_on_one_thread(m, err);
     if (st) { gd_risk_free(m); return st; }
     *out = m;
     return GD_OK;
@@ -257,10 +267,6 @@ static gd_status score_batch(const gd_risk_model *m, const gd_ml_facts *f, const
 
 gd_status gd_risk_score(const gd_risk_model *m, const gd_ml_facts *f, size_t n, gd_risk_result *out, gd_err *err)
 {
-    /* One XGBoost thread: batches of 4,096 rows are too small for OpenMP to
-     * pay (its workers spin-wait between them, half the time on 2 cores). */
-    gd_status ts = gd_ml_model_set_threads(m->model, 1, err);
-    if (ts) return ts;
     float *X = malloc((n ? n : 1) * GD_ML_NFEAT * sizeof *X);
     scratch *w = malloc(sizeof *w);
     gd_status st = X && w ? gd_ml_features(m->norms, f, n, X, err) : nomem(err);
