@@ -175,6 +175,68 @@ static const char schema_v5[] =
     "ALTER TABLE decisions ADD COLUMN ml_facts TEXT;"
     "ALTER TABLE claim_heads ADD COLUMN ml_facts TEXT;";
 
+/* The review service (docs/server.md): users and their credentials, the
+ * audit log, risk scores of claim heads, and the review workflow (reviewer
+ * actions, appeals rounds, post-payment audits).  Secrets are never stored:
+ * passwords as argon2id strings, API tokens and session ids as BLAKE2b-256
+ * hashes.  The audit log is a hash chain (hash = BLAKE2b(prev_hash, entry)). */
+static const char schema_v6[] =
+    "CREATE TABLE users ("
+    " id INTEGER PRIMARY KEY, login TEXT NOT NULL UNIQUE, name TEXT NOT NULL,"
+    " role TEXT NOT NULL CHECK (role IN ('facility','reviewer','manager','admin')),"
+    " facility TEXT NOT NULL DEFAULT '', province TEXT NOT NULL DEFAULT '',"
+    " password TEXT NOT NULL, active INTEGER NOT NULL DEFAULT 1, created_at TEXT NOT NULL);"
+    "CREATE TABLE api_tokens ("
+    " token_hash BLOB PRIMARY KEY CHECK (length(token_hash) = 32),"
+    " user_id INTEGER NOT NULL REFERENCES users (id), label TEXT NOT NULL,"
+    " created_at TEXT NOT NULL, revoked_at TEXT) WITHOUT ROWID;"
+    "CREATE TABLE sessions ("
+    " session_hash BLOB PRIMARY KEY CHECK (length(session_hash) = 32),"
+    " user_id INTEGER NOT NULL REFERENCES users (id), csrf TEXT NOT NULL,"
+    " created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL) WITHOUT ROWID;"
+    "CREATE TABLE audit_log ("
+    " id INTEGER PRIMARY KEY, at TEXT NOT NULL, user_id INTEGER, login TEXT NOT NULL,"
+    " role TEXT NOT NULL, action TEXT NOT NULL, object TEXT NOT NULL,"
+    " before TEXT, after TEXT,"
+    " prev_hash BLOB NOT NULL CHECK (length(prev_hash) = 32),"
+    " hash BLOB NOT NULL CHECK (length(hash) = 32));"
+    "CREATE INDEX audit_log_object ON audit_log (object, id);"
+    "CREATE TABLE claim_risk ("
+    " facility TEXT NOT NULL, claim_key TEXT NOT NULL, revision INTEGER NOT NULL,"
+    " score_e4 INTEGER NOT NULL, flagged INTEGER NOT NULL, reasons TEXT NOT NULL,"
+    " model TEXT NOT NULL, scored_at TEXT NOT NULL,"
+    " PRIMARY KEY (facility, claim_key)) WITHOUT ROWID;"
+    "CREATE TABLE reviews ("
+    " id INTEGER PRIMARY KEY, facility TEXT NOT NULL, claim_key TEXT NOT NULL,"
+    " revision_before INTEGER NOT NULL, revision_after INTEGER,"
+    " action TEXT NOT NULL CHECK (action IN ('accept','reject_line','reject_claim',"
+    "'request_documents','appeal','appeal_decision','audit_recovery')),"
+    " line_table INTEGER, line_stt INTEGER, reason TEXT NOT NULL DEFAULT '',"
+    " note TEXT NOT NULL DEFAULT '', user_id INTEGER NOT NULL, at TEXT NOT NULL);"
+    "CREATE INDEX reviews_claim ON reviews (facility, claim_key, id);"
+    "CREATE TABLE appeals ("
+    " id INTEGER PRIMARY KEY, facility TEXT NOT NULL, claim_key TEXT NOT NULL,"
+    " round INTEGER NOT NULL CHECK (round >= 1), revision INTEGER NOT NULL,"
+    " statement TEXT NOT NULL, lines TEXT NOT NULL DEFAULT '',"
+    " opened_by INTEGER NOT NULL, opened_at TEXT NOT NULL,"
+    " status TEXT NOT NULL CHECK (status IN ('open','upheld','overturned','partial')),"
+    " response TEXT NOT NULL DEFAULT '', decided_by INTEGER, decided_at TEXT,"
+    " revision_after INTEGER, UNIQUE (facility, claim_key, round));"
+    "CREATE TABLE post_audits ("
+    " id INTEGER PRIMARY KEY, kind TEXT NOT NULL CHECK (kind IN ('claims','sample')),"
+    " facility TEXT NOT NULL, period_from INTEGER NOT NULL, period_to INTEGER NOT NULL,"
+    " created_by INTEGER NOT NULL, created_at TEXT NOT NULL, seed INTEGER NOT NULL DEFAULT 0,"
+    " population_claims INTEGER NOT NULL, population_paid INTEGER NOT NULL,"
+    " sample_claims INTEGER NOT NULL, sample_paid INTEGER NOT NULL,"
+    " sample_recovered INTEGER NOT NULL, estimate INTEGER NOT NULL,"
+    " ci_low INTEGER NOT NULL, ci_high INTEGER NOT NULL, confidence_pct INTEGER NOT NULL,"
+    " status TEXT NOT NULL CHECK (status IN ('open','closed')));"
+    "CREATE TABLE post_audit_claims ("
+    " audit_id INTEGER NOT NULL REFERENCES post_audits (id), facility TEXT NOT NULL,"
+    " claim_key TEXT NOT NULL, revision_before INTEGER NOT NULL, revision_after INTEGER,"
+    " paid_before INTEGER NOT NULL, paid_after INTEGER NOT NULL,"
+    " PRIMARY KEY (audit_id, facility, claim_key)) WITHOUT ROWID;";
+
 typedef struct migration { int version; const char *name; const char *sql; } migration;
 
 static const migration migrations[] = {
@@ -183,6 +245,7 @@ static const migration migrations[] = {
     {3, "verification decisions and claim heads", schema_v3},
     {4, "DRG grouping of inpatient claims", schema_v4},
     {5, "risk facts of claims", schema_v5},
+    {6, "review service: users, audit log, risk, reviews, appeals, post-payment audits", schema_v6},
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
