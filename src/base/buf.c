@@ -110,6 +110,22 @@ void gd_buf_put_xml_text(gd_buf *b, const char *s)
     }
 }
 
+/* JSON string with the escapes RFC 8259 requires. */
+void gd_buf_put_json_string(gd_buf *b, const char *s)
+{
+    if (!s) { gd_buf_puts(b, "null"); return; }
+    gd_buf_putc(b, '"');
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p == '"' || *p == '\\') { gd_buf_putc(b, '\\'); gd_buf_putc(b, (char)*p); }
+        else if (*p == '\n') gd_buf_puts(b, "\\n");
+        else if (*p == '\r') gd_buf_puts(b, "\\r");
+        else if (*p == '\t') gd_buf_puts(b, "\\t");
+        else if (*p < 0x20) gd_buf_printf(b, "\\u%04x", *p);
+        else gd_buf_putc(b, (char)*p);
+    }
+    gd_buf_putc(b, '"');
+}
+
 void gd_buf_put_base64(gd_buf *b, const void *p, size_t n)
 {
     static const char tab[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";

@@ -33,6 +33,8 @@ void gd_buf_printf(gd_buf *b, const char *fmt, ...) __attribute__((format(printf
 void gd_buf_put_csv(gd_buf *b, const char *s);
 /* Appends s with XML's five special characters escaped. */
 void gd_buf_put_xml_text(gd_buf *b, const char *s);
+/* Appends s as a JSON string with the escapes RFC 8259 requires (NULL: null). */
+void gd_buf_put_json_string(gd_buf *b, const char *s);
 /* Appends the base64 encoding of p[0..n). */
 void gd_buf_put_base64(gd_buf *b, const void *p, size_t n);
 /* NUL-terminates (not counted in len) and returns data. */

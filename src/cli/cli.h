@@ -22,6 +22,14 @@ int cmd_demo(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_eval(int argc, char **argv);
 int cmd_capitation(int argc, char **argv);
+int cmd_serve(int argc, char **argv);   /* cmd_serve.c */
+int cmd_user(int argc, char **argv);    /* cmd_serve.c */
+/* Runs the review service until SIGINT/SIGTERM (cmd_serve.c); o as gd_server_start takes it. */
+struct gd_server_opts;
+struct cli_command;
+int cli_serve(const struct cli_command *me, const struct gd_server_opts *o);
+/* `demo --serve`: demo accounts, then the service on the demo's store (cmd_demo_serve.c). */
+int demo_serve(const char *db, const char *dir, int port);
 /* `drg import-thai` (argv[0] is "import-thai"). */
 int cmd_drg_import_thai(int argc, char **argv);
 int cmd_group(int argc, char **argv);
@@ -32,6 +40,8 @@ int cmd_drg(int argc, char **argv);   /* sub-commands: cmd_drg.c */
 int cmd_simulate(int argc, char **argv);
 int cmd_drg_report(int argc, char **argv);   /* `giamdinh drg report` */
 int cmd_drg_calibrate(int argc, char **argv);
+int cmd_contrib(int argc, char **argv);   /* `contrib <sub-command>`: cmd_contrib.c */
+int cmd_check(int argc, char **argv);     /* `check ledger`: cmd_check.c */
 
 /* Helpers shared by the commands (cli_util.c). */
 bool cli_is_help(const char *arg);

@@ -23,16 +23,20 @@ typedef struct demo_opts {
     const char *db;
     const char *dir;
     gd_synth_opts synth;
+    bool serve;                 /* --serve: then run the review service on the store */
+    uint64_t port;
 } demo_opts;
 
 static void demo_usage(FILE *out)
 {
     fprintf(out,
             "usage: giamdinh demo [--db FILE] [--dir DIR] [--people N] [--claims N] [--seed S]\n"
-            "                     [--fraud-rate R] [--data DIR]\n"
+            "                     [--fraud-rate R] [--data DIR] [--serve [--port N]]\n"
             "Generates a synthetic country into DIR (default demo-data), imports it into FILE\n"
             "(default demo.db; both are recreated), prints counts and coverage statistics, verifies\n"
             "every claim and scores the decisions against the injected errors.\n"
+            "--serve then adds demo accounts of every role and serves the review service's UI and\n"
+            "API on http://127.0.0.1:PORT/ (default 8080) until interrupted.\n"
             "Defaults: 100000 people, 20000 claims, seed 1, fraud rate 0.05.\n");
 }
 
@@ -41,10 +45,12 @@ static int parse_demo_args(int argc, char **argv, demo_opts *o)
     gd_synth_opts_default(&o->synth);
     o->db = "demo.db";
     o->dir = "demo-data";
+    o->port = 8080;
     o->synth.data_dir = cli_data_dir();
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (cli_is_help(a)) { demo_usage(stdout); return 1; }
+        if (strcmp(a, "--serve") == 0) { o->serve = true; continue; }
         if (!v) { fprintf(stderr, "giamdinh demo: %s needs a value\n", a); return 2; }
         i++;
         if (strcmp(a, "--db") == 0) o->db = v;
@@ -53,6 +59,7 @@ static int parse_demo_args(int argc, char **argv, demo_opts *o)
         else if (strcmp(a, "--people") == 0 && cli_parse_count(v, &o->synth.people)) continue;
         else if (strcmp(a, "--claims") == 0 && cli_parse_count(v, &o->synth.claims)) continue;
         else if (strcmp(a, "--seed") == 0 && cli_parse_count(v, &o->synth.seed)) continue;
+        else if (strcmp(a, "--port") == 0 && cli_parse_count(v, &o->port) && o->port > 0 && o->port < 65536) continue;
         else if (strcmp(a, "--fraud-rate") == 0) o->synth.fraud_rate = atof(v);
         else { fprintf(stderr, "giamdinh demo: bad option %s %s\n", a, v); demo_usage(stderr); return 2; }
     }
@@ -310,5 +317,5 @@ int cmd_demo(int argc, char **argv)
     gd_store_close(store);
     if (st != GD_OK) return fail("risk model", st, &err);
     printf("\ndone in %.1f s: database %s, files in %s/\n", seconds_since(&t0), o.db, o.dir);
-    return 0;
+    return o.serve ? demo_serve(o.db, o.dir, (int)o.port) : 0;
 }

@@ -70,10 +70,11 @@ static uint32_t count_or(const char *s, uint32_t dflt)
     return s && cli_parse_count(s, &v) && v > 0 && v < UINT32_MAX ? (uint32_t)v : dflt;
 }
 
-static int open_store(const cli_command *c, const char *path, gd_store **s)
+/* Training and profiles only read; scoring keeps the scores in the store. */
+static int open_store(const cli_command *c, const char *path, gd_store **s, bool read_only)
 {
     gd_err err;
-    gd_store_opts o = {.read_only = true};
+    gd_store_opts o = {.read_only = read_only};
     gd_status st = gd_store_open(s, path, &o, &err);
     return st ? cli_fail(c, path, &err, st) : 0;
 }
@@ -86,7 +87,7 @@ int cmd_train(int argc, char **argv)
     int rc = parse(&train_cmd, argc, argv, &a);
     if (!rc && (!a.truth || !a.out)) rc = cli_usage_error(&train_cmd, "--truth and --out are required", NULL);
     gd_store *s = NULL;
-    if (rc || (rc = open_store(&train_cmd, a.db, &s))) return rc;
+    if (rc || (rc = open_store(&train_cmd, a.db, &s, true))) return rc;
     char id[64];
     snprintf(id, sizeof id, "%s", a.id ? a.id : "risk-");
     if (!a.id) snprintf(id + 5, sizeof id - 5, "%.10s", a.to_s);
@@ -108,7 +109,7 @@ int cmd_score(int argc, char **argv)
     int rc = parse(&score_cmd, argc, argv, &a);
     if (!rc && !a.model) rc = cli_usage_error(&score_cmd, "--model is required", NULL);
     gd_store *s = NULL;
-    if (rc || (rc = open_store(&score_cmd, a.db, &s))) return rc;
+    if (rc || (rc = open_store(&score_cmd, a.db, &s, false))) return rc;
     gd_err err;
     gd_risk_model *m = NULL;
     gd_status status = gd_risk_load(&m, a.model, &err);
@@ -151,7 +152,7 @@ int cmd_profile(int argc, char **argv)
     risk_args a = {0};
     int rc = parse(&profile_cmd, argc, argv, &a);
     gd_store *s = NULL;
-    if (rc || (rc = open_store(&profile_cmd, a.db, &s))) return rc;
+    if (rc || (rc = open_store(&profile_cmd, a.db, &s, true))) return rc;
     gd_err err;
     gd_status status = gd_risk_profile_store(s, a.from, a.to, count_or(a.min_claims, 30), stdout, &err);
     gd_store_close(s);

@@ -24,7 +24,11 @@ static const command commands[] = {
     {"profile", cmd_profile, "provider profiles: robust z-scores of facilities against their class"},
     {"group", cmd_group, "group inpatient cases (CSV) into DRGs with a definition set"},
     {"simulate", cmd_simulate, "what-if: re-price a period of DRG cases under new base rates or definitions"},
+    {"serve", cmd_serve, "the review service: HTTP JSON API and web UI for verification staff"},
+    {"user", cmd_user, "accounts and API tokens of the review service"},
     {"capitation", cmd_capitation, "primary-care budgets per facility against its enrollees' outpatient spend"},
+    {"contrib", cmd_contrib, "contributions: declarations, ledger, arrears, debtors, enrollment, card lookup"},
+    {"check", cmd_check, "consistency checks: `check ledger` proves the contribution ledger's invariants"},
 };
 
 static void usage(FILE *out)

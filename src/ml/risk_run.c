@@ -2,6 +2,7 @@
  * risk_run.c — training and scoring over the store (risk_run.h).
  */
 #include "ml/risk_run.h"
+#include "store/service_store.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -25,6 +26,7 @@ typedef struct collected {
     gd_arena arena;
     gd_ml_facts *facts;
     const char **ids, **recs;
+    int *revisions;
     size_t n, cap;
     bool failed;
 } collected;
@@ -46,7 +48,9 @@ static bool grow(collected *c)
     if (ids) c->ids = ids;
     const char **recs = realloc(c->recs, cap * sizeof *recs);
     if (recs) c->recs = recs;
-    if (!f || !ids || !recs) return false;
+    int *revs = realloc(c->revisions, cap * sizeof *revs);
+    if (revs) c->revisions = revs;
+    if (!f || !ids || !recs || !revs) return false;
     c->cap = cap;
     return true;
 }
@@ -58,6 +62,7 @@ static bool keep(collected *c, const gd_decision_row *r)
     snprintf(id, sizeof id, "%s:%s", r->facility, r->claim_key);
     c->ids[c->n] = gd_arena_strdup(&c->arena, id);
     c->recs[c->n] = c->records ? gd_arena_strndup(&c->arena, r->record, r->record_len) : NULL;
+    c->revisions[c->n] = r->revision;
     if (!c->ids[c->n] || (c->records && !c->recs[c->n])) return false;
     if (gd_ml_facts_parse(r->ml_facts, &c->arena, &c->facts[c->n]) != 0) return true;   /* not facts: skip */
     c->n++;
@@ -91,6 +96,7 @@ static void collected_free(collected *c)
     free(c->facts);
     free(c->ids);
     free(c->recs);
+    free(c->revisions);
 }
 
 /* ---- labels from truth.csv ----------------------------------------------------------- */
@@ -210,6 +216,45 @@ static gd_status write_scored(const gd_risk_model *m, const collected *c, const 
     return GD_OK;
 }
 
+/* The scores into the store's claim_risk (what the review service's queue
+ * reads), STORE_RISK_CHUNK rows per transaction. */
+#define STORE_RISK_CHUNK 4096
+
+static gd_status store_scores(gd_store *s, const gd_risk_model *m, const collected *c, const gd_risk_result *res,
+                              gd_err *err)
+{
+    gd_claim_risk *rows = calloc(STORE_RISK_CHUNK, sizeof *rows);
+    gd_buf *text = calloc(STORE_RISK_CHUNK, sizeof *text);
+    char (*keys)[2][128] = calloc(STORE_RISK_CHUNK, sizeof *keys);
+    gd_status st = rows && text && keys ? GD_OK : gd_err_set(err, GD_ENOMEM, NULL, 0, NULL, "out of memory");
+    size_t k = 0;
+    for (size_t i = 0; st == GD_OK && i < c->n; i++) {
+        const char *colon = strchr(c->ids[i], ':');
+        snprintf(keys[k][0], sizeof keys[k][0], "%.*s", (int)(colon - c->ids[i]), c->ids[i]);
+        snprintf(keys[k][1], sizeof keys[k][1], "%s", colon + 1);
+        gd_buf_clear(&text[k]);
+        gd_buf_putc(&text[k], '[');
+        for (int r = 0; r < res[i].nreasons; r++) {
+            if (r) gd_buf_putc(&text[k], ',');
+            gd_buf_put_json_string(&text[k], res[i].reasons[r]);
+        }
+        gd_buf_putc(&text[k], ']');
+        rows[k] = (gd_claim_risk){.facility = keys[k][0], .claim_key = keys[k][1], .revision = c->revisions[i],
+                                  .score_e4 = (int32_t)(res[i].score * 10000.0 + 0.5),
+                                  .flagged = res[i].score >= gd_risk_threshold(m), .reasons = gd_buf_cstr(&text[k]),
+                                  .model = gd_risk_id(m), .scored_at = ""};
+        if (++k == STORE_RISK_CHUNK || i + 1 == c->n) {
+            st = gd_store_put_claim_risk(s, rows, k, err);
+            k = 0;
+        }
+    }
+    for (size_t i = 0; text && i < STORE_RISK_CHUNK; i++) gd_buf_free(&text[i]);
+    free(text);
+    free(keys);
+    free(rows);
+    return st;
+}
+
 /* ---- the review queue ------------------------------------------------------------------ */
 
 static gd_status write_queue(const collected *c, const gd_risk_result *res, const gd_risk_model *m,
@@ -249,6 +294,7 @@ gd_status gd_risk_score_store_queue(gd_store *s, const gd_risk_model *m, gd_date
     if (!st && !res) st = gd_err_set(err, GD_ENOMEM, NULL, 0, NULL, "out of memory");
     if (!st) st = gd_risk_score(m, c.facts, c.n, res, err);
     if (!st) st = write_scored(m, &c, res, out, stats, err);
+    if (!st && gd_store_schema_version(s) >= 6) st = store_scores(s, m, &c, res, err);
     if (!st && q && q->out) st = write_queue(&c, res, m, q, err);
     stats->claims = stats->scored = st ? 0 : c.n;
     free(res);

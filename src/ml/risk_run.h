@@ -31,7 +31,9 @@ gd_status gd_risk_train_store(gd_store *s, const char *truth_path, gd_date from,
 
 /* Scores the heads admitted in [from, to] and writes their decision
  * records to out with the risk object filled in; a claim whose score
- * reaches the model's threshold goes to review ("workflow":"review"). */
+ * reaches the model's threshold goes to review ("workflow":"review").
+ * The scores are also kept in the store (claim_risk, service_store.h),
+ * where the review service's queue reads them. */
 gd_status gd_risk_score_store(gd_store *s, const gd_risk_model *m, gd_date from, gd_date to, FILE *out,
                               gd_risk_run_stats *stats, gd_err *err);
 

@@ -4,7 +4,8 @@
  * and claim_heads (one row per claim: its highest revision, without the
  * record), created by schema step 3 (sqlite_schema.c).
  *
- * Put: one transaction per call (BEGIN IMMEDIATE .. COMMIT, ROLLBACK on
+ * Put: one transaction per call, or the caller's when one is open
+ * (gd_store_tx_begin, service_store.h) (BEGIN IMMEDIATE .. COMMIT, ROLLBACK on
  * any failure, so all or none).  The rows are sorted by key (facility,
  * claim_key, revision), which finds a key given twice before anything is
  * written, then go into decisions PUT_MANY at a time through one reused
@@ -34,10 +35,12 @@
  */
 #include "store/sqlite_internal.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/buf.h"
+#include "store/service_store.h"
 
 #define BULK_ROWS 65536
 #define PUT_MANY 64              /* rows per multi-row INSERT into decisions */
@@ -330,12 +333,15 @@ gd_status sq_put_decisions(gd_store *base, const gd_decision_row *rows, size_t n
     put_job j = {s, rows, malloc(n * sizeof(const gd_decision_row *)), n, err};
     if (!j.order) return gd_err_set(err, GD_ENOMEM, NULL, 0, NULL, "out of memory");
     gd_status st = sort_and_check(&j);
-    bool bulk = st == GD_OK && n >= BULK_ROWS;
+    /* Inside the caller's transaction (gd_store_tx_begin): join it; the
+     * caller commits or rolls back the whole. */
+    bool joined = !sqlite3_get_autocommit(s->db);
+    bool bulk = st == GD_OK && n >= BULK_ROWS && !joined;
     if (bulk) sq_bulk_begin(s);
-    if (st == GD_OK) st = run(s, "BEGIN IMMEDIATE", "starting to write decisions", err);
+    if (st == GD_OK && !joined) st = run(s, "BEGIN IMMEDIATE", "starting to write decisions", err);
     if (st == GD_OK) st = put_all(&j);
-    if (st == GD_OK) st = run(s, "COMMIT", "committing decisions", err);
-    if (st != GD_OK && !sqlite3_get_autocommit(s->db)) sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    if (st == GD_OK && !joined) st = run(s, "COMMIT", "committing decisions", err);
+    if (st != GD_OK && !joined && !sqlite3_get_autocommit(s->db)) sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
     unbind_puts(s);
     if (bulk) sq_bulk_end(s);
     free(j.order);
@@ -479,4 +485,107 @@ gd_status sq_count_decisions(gd_store *base, uint64_t *n, gd_err *err)
     gd_status st = sq_query_int(s, "SELECT count(*) FROM decisions", &v, err);
     *n = (uint64_t)v;
     return st;
+}
+
+/* ---- a filtered page of heads (service_store.h) ----------------------------- */
+
+/* Appends the WHERE clause of q, binding parameters from ?1 in order. */
+static void head_where(gd_buf *b, const gd_head_query *q)
+{
+    int p = 1;
+    gd_buf_puts(b, " WHERE 1");
+    if (q->facility) gd_buf_printf(b, " AND h.facility = ?%d", p++);
+    if (q->facilities) {
+        gd_buf_puts(b, " AND h.facility IN (''");
+        for (size_t i = 0; i < q->nfacilities; i++) gd_buf_printf(b, ",?%d", p++);
+        gd_buf_puts(b, ")");
+    }
+    if (q->outcome >= 0) gd_buf_printf(b, " AND h.outcome = ?%d", p++);
+    if (q->workflow >= 0) gd_buf_printf(b, " AND h.workflow = ?%d", p++);
+    if (q->admitted_from != GD_TIME_NONE) gd_buf_printf(b, " AND h.admitted_at >= ?%d", p++);
+    if (q->admitted_to != GD_TIME_NONE) gd_buf_printf(b, " AND h.admitted_at <= ?%d", p++);
+}
+
+static void head_bind(sqlite3_stmt *st, const gd_head_query *q)
+{
+    int p = 1;
+    if (q->facility) bind_text(st, p++, q->facility);
+    for (size_t i = 0; q->facilities && i < q->nfacilities; i++) bind_text(st, p++, q->facilities[i]);
+    if (q->outcome >= 0 && q->outcome < 3) sqlite3_bind_text(st, p++, outcome_names[q->outcome], -1, SQLITE_STATIC);
+    else if (q->outcome >= 0) sqlite3_bind_null(st, p++);
+    if (q->workflow >= 0 && q->workflow < 3) sqlite3_bind_text(st, p++, workflow_names[q->workflow], -1, SQLITE_STATIC);
+    else if (q->workflow >= 0) sqlite3_bind_null(st, p++);
+    if (q->admitted_from != GD_TIME_NONE) sqlite3_bind_int64(st, p++, q->admitted_from);
+    if (q->admitted_to != GD_TIME_NONE) sqlite3_bind_int64(st, p++, q->admitted_to);
+}
+
+static gd_status count_heads(sq_store *s, const gd_head_query *q, uint64_t *total, gd_err *err)
+{
+    gd_buf b;
+    gd_buf_init(&b, 256);
+    gd_buf_puts(&b, "SELECT count(*) FROM claim_heads h");
+    head_where(&b, q);
+    sqlite3_stmt *st;
+    int rc = gd_buf_ok(&b) ? sqlite3_prepare_v2(s->db, gd_buf_cstr(&b), -1, &st, NULL) : SQLITE_NOMEM;
+    gd_buf_free(&b);
+    if (rc != SQLITE_OK) return sq_fail(s->db, err, "counting claim heads");
+    head_bind(st, q);
+    rc = sqlite3_step(st);
+    *total = rc == SQLITE_ROW ? (uint64_t)sqlite3_column_int64(st, 0) : 0;
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW ? GD_OK : sq_fail(s->db, err, "counting claim heads");
+}
+
+gd_status gd_store_list_heads(gd_store *base, const gd_head_query *q, gd_decision_scan_fn fn, void *ctx,
+                              uint64_t *total, gd_err *err)
+{
+    sq_store *s = sq(base);
+    if (need_tables(s, err) != GD_OK) return GD_EUSAGE;
+    if (count_heads(s, q, total, err) != GD_OK) return GD_EIO;
+    gd_buf b;
+    gd_buf_init(&b, 1024);
+    gd_buf_puts(&b, "SELECT ");
+    for (const char *c = HEAD_COLUMNS; c;) {
+        const char *end = strchr(c, ',');
+        int n = end ? (int)(end - c) : (int)strlen(c);
+        gd_buf_printf(&b, "h.%.*s,", n, c);
+        c = end ? end + 1 : NULL;
+    }
+    gd_buf_puts(&b, "d.record FROM claim_heads h JOIN decisions d ON d.facility = h.facility"
+                    " AND d.claim_key = h.claim_key AND d.revision = h.revision");
+    head_where(&b, q);
+    gd_buf_printf(&b, " ORDER BY h.admitted_at DESC, h.facility, h.claim_key LIMIT %zu OFFSET %zu",
+                  q->limit ? q->limit : 50, q->offset);
+    sqlite3_stmt *st;
+    int rc = gd_buf_ok(&b) ? sqlite3_prepare_v2(s->db, gd_buf_cstr(&b), -1, &st, NULL) : SQLITE_NOMEM;
+    gd_buf_free(&b);
+    if (rc != SQLITE_OK) return sq_fail(s->db, err, "listing claim heads");
+    head_bind(st, q);
+    gd_status status = scan_rows(s, st, true, fn, ctx, err);
+    sqlite3_finalize(st);
+    return status;
+}
+
+gd_status gd_store_claim_risk(gd_store *base, const char *facility, const char *claim_key, int32_t *score_e4,
+                              bool *flagged, char *reasons, size_t size, bool *found, gd_err *err)
+{
+    sq_store *s = sq(base);
+    sqlite3_stmt *st;
+    *found = false;
+    if (s->schema_version < 6) return GD_OK;
+    if (sqlite3_prepare_v2(s->db, "SELECT score_e4, flagged, reasons FROM claim_risk"
+                           " WHERE facility = ?1 AND claim_key = ?2", -1, &st, NULL) != SQLITE_OK)
+        return sq_fail(s->db, err, "reading a risk score");
+    bind_text(st, 1, facility);
+    bind_text(st, 2, claim_key);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        *found = true;
+        *score_e4 = sqlite3_column_int(st, 0);
+        *flagged = sqlite3_column_int(st, 1) != 0;
+        const unsigned char *t = sqlite3_column_text(st, 2);
+        snprintf(reasons, size, "%s", t ? (const char *)t : "[]");
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? GD_OK : sq_fail(s->db, err, "reading a risk score");
 }

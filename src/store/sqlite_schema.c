@@ -177,9 +177,56 @@ static const char schema_v5[] =
 
 /* The review service (docs/server.md): users and their credentials, the
  * audit log, risk scores of claim heads, and the review workflow (reviewer
- * actions, appeals rounds, post-payment audits).  Secrets are never stored:
+ * actions, appeals rounds, post-payment audits) and the files claims came
+ * from (sources), so that a paid claim can be verified again.  Secrets are never stored:
  * passwords as argon2id strings, API tokens and session ids as BLAKE2b-256
  * hashes.  The audit log is a hash chain (hash = BLAKE2b(prev_hash, entry)). */
+/* The review queue (src/store/sqlite_review.c, review_store.h): a row per
+ * claim whose head waits for a reviewer, kept by triggers whoever writes the
+ * heads and risk scores.  A head enters with workflow "review" or a flagged
+ * risk score at its revision that no reviewer has acted on (reviews
+ * .revision_after), except under appeal; a new head revision takes it out
+ * (and back in when "review").  The WHEN clauses keep the bulk writes of
+ * heads and scores to one cheap test (or one probe of this small table)
+ * per row. */
+#define RQ_ITEM_SELECT(rev, score) \
+    "SELECT h.facility, h.claim_key, h.revision, ifnull(f.province, ''), 'open', h.workflow = 'review'," \
+    " " score ", h.claimed, h.fund_pays, h.admitted_at FROM claim_heads h" \
+    " LEFT JOIN facilities f ON f.code = h.facility"
+#define REVIEW_QUEUE \
+    "CREATE TABLE review_items (" \
+    " facility TEXT NOT NULL, claim_key TEXT NOT NULL, revision INTEGER NOT NULL," \
+    " province TEXT NOT NULL, status TEXT NOT NULL CHECK (status IN ('open','documents_requested'))," \
+    " in_review INTEGER NOT NULL, risk_e4 INTEGER NOT NULL, claimed INTEGER NOT NULL," \
+    " fund_pays INTEGER NOT NULL, admitted_at INTEGER NOT NULL," \
+    " PRIMARY KEY (facility, claim_key)) WITHOUT ROWID;" \
+    "CREATE INDEX review_items_risk ON review_items (status, risk_e4);" \
+    "CREATE INDEX review_items_claimed ON review_items (status, claimed);" \
+    "CREATE INDEX review_items_fund ON review_items (status, fund_pays);" \
+    "CREATE INDEX review_items_admitted ON review_items (status, admitted_at);" \
+    "CREATE INDEX review_items_province ON review_items (province, status, risk_e4);" \
+    "CREATE INDEX reviews_after ON reviews (facility, claim_key, revision_after);" \
+    "CREATE TRIGGER review_items_head_new AFTER INSERT ON claim_heads WHEN NEW.workflow = 'review' BEGIN" \
+    " INSERT OR REPLACE INTO review_items " RQ_ITEM_SELECT("NEW.revision", "-1") \
+    " WHERE h.facility = NEW.facility AND h.claim_key = NEW.claim_key; END;" \
+    "CREATE TRIGGER review_items_head_moved AFTER UPDATE ON claim_heads" \
+    " WHEN NEW.revision <> OLD.revision OR NEW.workflow <> OLD.workflow BEGIN" \
+    " DELETE FROM review_items WHERE facility = NEW.facility AND claim_key = NEW.claim_key;" \
+    " INSERT INTO review_items " RQ_ITEM_SELECT("NEW.revision", "-1") \
+    " WHERE NEW.workflow = 'review' AND h.facility = NEW.facility AND h.claim_key = NEW.claim_key; END;" \
+    "CREATE TRIGGER review_items_risk_flagged AFTER INSERT ON claim_risk WHEN NEW.flagged BEGIN" \
+    " UPDATE review_items SET risk_e4 = NEW.score_e4" \
+    " WHERE facility = NEW.facility AND claim_key = NEW.claim_key AND revision = NEW.revision;" \
+    " INSERT OR IGNORE INTO review_items " RQ_ITEM_SELECT("NEW.revision", "NEW.score_e4") \
+    " WHERE h.facility = NEW.facility AND h.claim_key = NEW.claim_key AND h.revision = NEW.revision" \
+    " AND h.workflow <> 'appealed' AND NOT EXISTS (SELECT 1 FROM reviews v WHERE v.facility = NEW.facility" \
+    " AND v.claim_key = NEW.claim_key AND v.revision_after = NEW.revision); END;" \
+    "CREATE TRIGGER review_items_risk_clear AFTER INSERT ON claim_risk WHEN NOT NEW.flagged BEGIN" \
+    " DELETE FROM review_items WHERE facility = NEW.facility AND claim_key = NEW.claim_key" \
+    " AND in_review = 0 AND status = 'open';" \
+    " UPDATE review_items SET risk_e4 = NEW.score_e4" \
+    " WHERE facility = NEW.facility AND claim_key = NEW.claim_key AND revision = NEW.revision; END;"
+
 static const char schema_v6[] =
     "CREATE TABLE users ("
     " id INTEGER PRIMARY KEY, login TEXT NOT NULL UNIQUE, name TEXT NOT NULL,"
@@ -235,7 +282,91 @@ static const char schema_v6[] =
     " audit_id INTEGER NOT NULL REFERENCES post_audits (id), facility TEXT NOT NULL,"
     " claim_key TEXT NOT NULL, revision_before INTEGER NOT NULL, revision_after INTEGER,"
     " paid_before INTEGER NOT NULL, paid_after INTEGER NOT NULL,"
-    " PRIMARY KEY (audit_id, facility, claim_key)) WITHOUT ROWID;";
+    " status TEXT NOT NULL DEFAULT 'unchanged'"
+    " CHECK (status IN ('recovered','unchanged','not_reverifiable')),"
+    " PRIMARY KEY (audit_id, facility, claim_key)) WITHOUT ROWID;"
+    "CREATE INDEX appeals_status ON appeals (status, id);"
+    "CREATE INDEX post_audits_facility ON post_audits (facility, id);"
+    REVIEW_QUEUE
+    "CREATE TABLE sources ("
+    " id INTEGER PRIMARY KEY, name TEXT NOT NULL, format TEXT NOT NULL,"
+    " received_at TEXT NOT NULL, user_id INTEGER, body BLOB NOT NULL);"
+    "CREATE TABLE claim_sources ("
+    " facility TEXT NOT NULL, claim_key TEXT NOT NULL,"
+    " content_hash BLOB NOT NULL CHECK (length(content_hash) = 32),"
+    " source_id INTEGER NOT NULL REFERENCES sources (id),"
+    " PRIMARY KEY (facility, claim_key, content_hash)) WITHOUT ROWID;"
+    /* Statistics (src/store/sqlite_stats.c, sqlite_rule_hits.c; docs/server.md
+     * "Statistics endpoints"), both filled from the decisions by
+     * gd_store_index_rule_hits, incrementally: rule_hits, the flags of each
+     * claim's head revision (one row per claim and rule); claim_stats, one
+     * row per claim head with what the statistics read packed into one blob
+     * (a scan of three columns is about 5 times faster than one of the
+     * heads' own columns) and its risk (score_e4 * 2 + flagged, -1 none),
+     * which the triggers keep in step with claim_risk.  stats_rules numbers
+     * the rule ids inside the blobs.  Per claim, not aggregates. */
+    "CREATE TABLE rule_hits ("
+    " facility TEXT NOT NULL, claim_key TEXT NOT NULL, rule TEXT NOT NULL,"
+    " revision INTEGER NOT NULL, admitted_at INTEGER NOT NULL,"
+    " hits INTEGER NOT NULL, amount INTEGER NOT NULL,"
+    " PRIMARY KEY (facility, claim_key, rule)) WITHOUT ROWID;"
+    "CREATE TABLE stats_rules (id INTEGER PRIMARY KEY, rule TEXT NOT NULL UNIQUE);"
+    "CREATE TABLE claim_stats ("
+    " facility TEXT NOT NULL, claim_key TEXT NOT NULL, revision INTEGER NOT NULL,"
+    " risk INTEGER NOT NULL, packed BLOB NOT NULL,"
+    " PRIMARY KEY (facility, claim_key)) WITHOUT ROWID;"
+    "CREATE TRIGGER claim_stats_risk AFTER INSERT ON claim_risk BEGIN"
+    " UPDATE claim_stats SET risk = NEW.score_e4 * 2 + (NEW.flagged <> 0)"
+    " WHERE facility = NEW.facility AND claim_key = NEW.claim_key; END;"
+    "CREATE TRIGGER claim_stats_risk_gone AFTER DELETE ON claim_risk BEGIN"
+    " UPDATE claim_stats SET risk = -1 WHERE facility = OLD.facility AND claim_key = OLD.claim_key; END;";
+
+/* Contributions (docs/contrib.md, sqlite_contrib.c): employers, payroll
+ * declarations, the append-only ledger and its derived balances,
+ * payments, collection plans, household and school enrollments.  Money in
+ * whole VND; months as yyyymm (0 = paid ahead); dates INTEGER days.
+ * Triggers refuse any UPDATE or DELETE of a ledger entry. */
+#define CONTRIB_KINDS "'due','adjust','interest','paid','paid_interest','advance','advance_used','applied','applied_interest'"
+static const char schema_v7[] =
+    "CREATE TABLE contrib_employers ("
+    " id INTEGER PRIMARY KEY, code TEXT NOT NULL UNIQUE, name TEXT NOT NULL, province TEXT NOT NULL,"
+    " sector TEXT NOT NULL, ownership TEXT NOT NULL CHECK (ownership IN"
+    " ('state','private','foreign','cooperative','household_business','budget')), registered_on INTEGER);"
+    "CREATE TABLE contrib_declarations ("
+    " employer INTEGER NOT NULL, period INTEGER NOT NULL, person INTEGER NOT NULL,"
+    " card_group TEXT NOT NULL, salary INTEGER NOT NULL CHECK (salary >= 0),"
+    " change TEXT NOT NULL CHECK (change IN ('','increase','decrease')), change_day INTEGER NOT NULL,"
+    " PRIMARY KEY (employer, period, person)) WITHOUT ROWID;"
+    "CREATE TABLE contrib_employment ("
+    " person INTEGER PRIMARY KEY, employer INTEGER NOT NULL, period INTEGER NOT NULL, left_job INTEGER NOT NULL);"
+    "CREATE TABLE contrib_payments ("
+    " id INTEGER PRIMARY KEY, employer INTEGER NOT NULL, paid_on INTEGER NOT NULL,"
+    " amount INTEGER NOT NULL CHECK (amount > 0), ref TEXT NOT NULL, UNIQUE (employer, ref));"
+    "CREATE TABLE contrib_entries ("
+    " id INTEGER PRIMARY KEY, txn INTEGER NOT NULL, employer INTEGER NOT NULL, fund TEXT NOT NULL,"
+    " period INTEGER NOT NULL, kind TEXT NOT NULL CHECK (kind IN (" CONTRIB_KINDS ")),"
+    " counter TEXT NOT NULL CHECK (counter IN ('income','interest','bank','advance')),"
+    " amount INTEGER NOT NULL, posted_on INTEGER NOT NULL, source INTEGER NOT NULL DEFAULT 0);"
+    "CREATE TRIGGER contrib_entries_no_update BEFORE UPDATE ON contrib_entries"
+    " BEGIN SELECT RAISE(ABORT, 'contrib_entries is append-only'); END;"
+    "CREATE TRIGGER contrib_entries_no_delete BEFORE DELETE ON contrib_entries"
+    " BEGIN SELECT RAISE(ABORT, 'contrib_entries is append-only'); END;"
+    "CREATE TABLE contrib_balances ("
+    " employer INTEGER NOT NULL, fund TEXT NOT NULL, period INTEGER NOT NULL, premium INTEGER NOT NULL,"
+    " interest INTEGER NOT NULL, entries INTEGER NOT NULL, PRIMARY KEY (employer, fund, period)) WITHOUT ROWID;"
+    "CREATE TABLE contrib_plans ("
+    " province TEXT NOT NULL, year INTEGER NOT NULL, amount INTEGER NOT NULL CHECK (amount >= 0),"
+    " PRIMARY KEY (province, year)) WITHOUT ROWID;"
+    "CREATE TABLE contrib_enrollments ("
+    " id INTEGER PRIMARY KEY, person INTEGER NOT NULL, card_group TEXT NOT NULL,"
+    " channel TEXT NOT NULL CHECK (channel IN ('household','school')), unit TEXT NOT NULL,"
+    " position INTEGER NOT NULL, paid_on INTEGER NOT NULL, months INTEGER NOT NULL,"
+    " valid_from INTEGER NOT NULL, valid_to INTEGER NOT NULL, five_years_from INTEGER,"
+    " premium INTEGER NOT NULL, budget INTEGER NOT NULL, card_no TEXT NOT NULL);"
+    "CREATE INDEX contrib_enrollments_person ON contrib_enrollments (person, valid_from);"
+    "CREATE VIEW v_contrib_entries AS SELECT e.id, e.txn, m.code AS employer, e.fund, e.period, e.kind,"
+    " e.counter, e.amount, date(e.posted_on * 86400, 'unixepoch') AS posted_on, e.source"
+    " FROM contrib_entries e JOIN contrib_employers m ON m.id = e.employer;";
 
 typedef struct migration { int version; const char *name; const char *sql; } migration;
 
@@ -246,6 +377,7 @@ static const migration migrations[] = {
     {4, "DRG grouping of inpatient claims", schema_v4},
     {5, "risk facts of claims", schema_v5},
     {6, "review service: users, audit log, risk, reviews, appeals, post-payment audits", schema_v6},
+    {7, "contributions: employers, declarations, ledger, payments, plans, enrollments", schema_v7},
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 

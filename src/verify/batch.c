@@ -10,6 +10,7 @@
  * short is finished by running it again, as stored claims are unchanged).
  */
 #include "verify/batch.h"
+#include "store/service_store.h"
 
 #include <dirent.h>
 #include <pthread.h>
@@ -25,6 +26,7 @@
 #include "drg/drg.h"
 #include "intake/intake.h"
 #include "ml/facts.h"
+#include "ml/risk.h"
 #include "payment/case_payment.h"
 #include "verify/verify_int.h"
 #include "verify/vf_risk.h"
@@ -517,6 +519,40 @@ static gd_status score_risk(const decided *dc, const gd_risk_model *m, gd_arena 
     return st;
 }
 
+/* The risk scores of the decisions into the store's claim_risk (the review
+ * queue's order), in chunks of STORE_CHUNK. */
+static gd_status store_risk(const decided *dc, const gd_batch_opts *o, gd_err *err)
+{
+    gd_claim_risk *rows = calloc(STORE_CHUNK, sizeof *rows);
+    gd_buf *reasons = calloc(STORE_CHUNK, sizeof *reasons);
+    gd_status st = rows && reasons ? GD_OK : gd_err_set(err, GD_ENOMEM, NULL, 0, NULL, "out of memory");
+    double threshold = gd_risk_threshold(o->risk);
+    size_t n = 0;
+    for (size_t i = 0; st == GD_OK && i < dc->n; i++) {
+        const gd_decision *d = &dc->v[i]->d;
+        gd_buf *b = &reasons[n];
+        gd_buf_clear(b);
+        gd_buf_putc(b, '[');
+        for (size_t k = 0; k < d->nrisk_reasons; k++) {
+            if (k) gd_buf_putc(b, ',');
+            gd_buf_put_json_string(b, d->risk_reasons[k]);
+        }
+        gd_buf_putc(b, ']');
+        rows[n++] = (gd_claim_risk){.facility = d->facility, .claim_key = d->claim_key, .revision = d->revision,
+                                    .score_e4 = (int32_t)(d->risk_score * 10000.0 + 0.5),
+                                    .flagged = d->risk_score >= threshold, .reasons = gd_buf_cstr(b),
+                                    .model = gd_risk_id(o->risk), .scored_at = d->decided_at};
+        if (n == STORE_CHUNK || i + 1 == dc->n) {
+            st = gd_store_put_claim_risk(o->store, rows, n, err);
+            n = 0;
+        }
+    }
+    for (size_t i = 0; reasons && i < STORE_CHUNK; i++) gd_buf_free(&reasons[i]);
+    free(reasons);
+    free(rows);
+    return st;
+}
+
 static gd_status write_all(const decided *dc, const gd_batch_opts *o, gd_batch_summary *sum, gd_err *err)
 {
     char tmp[4096];
@@ -537,10 +573,12 @@ static gd_status write_all(const decided *dc, const gd_batch_opts *o, gd_batch_s
     gd_buf_init(&line, 1 << 14);
     gd_status st = !w.store || (w.rows && w.records && w.dispensed && w.facts) ? GD_OK : GD_ENOMEM;
     for (size_t i = 0; st == GD_OK && i < dc->n; i++) {
+        if (o->decided_at) dc->v[i]->d.decided_at = o->decided_at;
         st = write_one(&w, dc->v[i], &line, err);
         summarize(sum, &dc->v[i]->d, rule_hits, rule_amounts);
     }
     if (st == GD_OK && w.store) st = flush_rows(&w, err);
+    if (st == GD_OK && w.store && o->risk) st = store_risk(dc, o, err);
     for (int r = 0; r < R_COUNT; r++)
         if (rule_hits[r] && sum->nrules < sizeof sum->rules / sizeof sum->rules[0])
             sum->rules[sum->nrules++] = (gd_batch_rule_sum){gd_rule_names[r], rule_hits[r], rule_amounts[r]};

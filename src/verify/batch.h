@@ -31,7 +31,9 @@ typedef struct gd_batch_opts {
     gd_store *store;              /* decisions and history; NULL = neither */
     gd_batch_error_fn on_error;   /* each malformed claim or unreadable file */
     void *ctx;
-    const struct gd_risk_model *risk;   /* score the decisions (docs/ml.md); NULL = no risk scores */
+    const struct gd_risk_model *risk;   /* score the decisions (docs/ml.md) and keep the scores in the
+                                           store's claim_risk; NULL = no risk scores */
+    const char *decided_at;       /* ISO 8601 time of these decisions; NULL = the verifier's */
 } gd_batch_opts;
 
 typedef struct gd_batch_rule_sum {

@@ -27,22 +27,6 @@ const char *gd_severity_name(gd_severity s)
     return names[s];
 }
 
-/* JSON string with the escapes RFC 8259 requires. */
-static void put_json_string(gd_buf *b, const char *s)
-{
-    if (!s) { gd_buf_puts(b, "null"); return; }
-    gd_buf_putc(b, '"');
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (*p == '"' || *p == '\\') { gd_buf_putc(b, '\\'); gd_buf_putc(b, (char)*p); }
-        else if (*p == '\n') gd_buf_puts(b, "\\n");
-        else if (*p == '\r') gd_buf_puts(b, "\\r");
-        else if (*p == '\t') gd_buf_puts(b, "\\t");
-        else if (*p < 0x20) gd_buf_printf(b, "\\u%04x", *p);
-        else gd_buf_putc(b, (char)*p);
-    }
-    gd_buf_putc(b, '"');
-}
-
 static void put_key(gd_buf *b, const char *key, int first)
 {
     if (!first) gd_buf_putc(b, ',');
@@ -51,7 +35,7 @@ static void put_key(gd_buf *b, const char *key, int first)
     gd_buf_puts(b, "\":");
 }
 
-static void put_str(gd_buf *b, const char *key, const char *v) { put_key(b, key, 0); put_json_string(b, v); }
+static void put_str(gd_buf *b, const char *key, const char *v) { put_key(b, key, 0); gd_buf_put_json_string(b, v); }
 static void put_int(gd_buf *b, const char *key, int64_t v) { put_key(b, key, 0); gd_buf_put_i64(b, v); }
 
 static void put_line(gd_buf *b, const gd_line_decision *l)
@@ -71,7 +55,7 @@ static void put_line(gd_buf *b, const gd_line_decision *l)
 static void put_flag(gd_buf *b, const gd_flag *f)
 {
     gd_buf_puts(b, "{\"rule\":");
-    put_json_string(b, f->rule);
+    gd_buf_put_json_string(b, f->rule);
     put_key(b, "table", 0);
     if (f->table) gd_buf_printf(b, "\"XML%d\"", f->table); else gd_buf_puts(b, "null");
     put_key(b, "stt", 0);
@@ -86,7 +70,7 @@ static void put_versions(gd_buf *b, const gd_decision *d)
 {
     put_key(b, "versions", 0);
     gd_buf_puts(b, "{\"engine\":");
-    put_json_string(b, d->version_engine);
+    gd_buf_put_json_string(b, d->version_engine);
     put_str(b, "rules", d->version_rules);
     put_str(b, "catalog", d->version_catalog);
     put_str(b, "drg", d->version_drg);
@@ -96,7 +80,7 @@ static void put_versions(gd_buf *b, const gd_decision *d)
 static void put_drg(gd_buf *b, const gd_decision_drg *g)
 {
     gd_buf_puts(b, "{\"code\":");
-    put_json_string(b, g->code);
+    gd_buf_put_json_string(b, g->code);
     put_int(b, "weight_e4", g->weight_e4);
     put_int(b, "payment", g->payment);
     put_str(b, "defs", g->defs);
@@ -110,7 +94,7 @@ static void put_drg(gd_buf *b, const gd_decision_drg *g)
     gd_buf_putc(b, '[');
     for (size_t i = 0; i < g->ncc; i++) {
         if (i) gd_buf_putc(b, ',');
-        put_json_string(b, g->cc[i]);
+        gd_buf_put_json_string(b, g->cc[i]);
     }
     gd_buf_putc(b, ']');
     put_str(b, "partition", g->partition ? (char[]){g->partition, 0} : "");
@@ -132,7 +116,7 @@ static void put_extras(gd_buf *b, const gd_decision *d)
         gd_buf_printf(b, "{\"score\":%.4f,\"reasons\":[", d->risk_score);
         for (size_t i = 0; i < d->nrisk_reasons; i++) {
             if (i) gd_buf_putc(b, ',');
-            put_json_string(b, d->risk_reasons[i]);
+            gd_buf_put_json_string(b, d->risk_reasons[i]);
         }
         gd_buf_puts(b, "]}");
     } else {

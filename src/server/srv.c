@@ -1,0 +1,345 @@
+/*
+ * srv.c — the HTTP side of the server: the libmicrohttpd daemon, reading
+ * request bodies (413 past the limit), routing /api/v1 to the handlers of
+ * the route tables, and serving the files of the web UI.
+ *
+ * The request's life: MHD calls answer() first with no body (we allocate
+ * a conn_state, and refuse a declared Content-Length over the limit at
+ * once), then once per body chunk (appended; a body growing past the
+ * limit is dropped and remembered), then a last time with nothing left:
+ * dispatch() runs the route.  Handlers answer into req->out; respond()
+ * turns that into an MHD response with the security headers every answer
+ * carries.
+ */
+#include "server/srv.h"
+#include "server/srv_int.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define API_PREFIX "/api/v1"
+
+typedef struct conn_state {
+    gd_buf body;
+    bool too_big;
+} conn_state;
+
+static const srv_route *const route_tables[] = {srv_routes_auth, srv_routes_claims, srv_routes_review,
+                                                srv_routes_stats};
+
+/* ---- answering -------------------------------------------------------------- */
+
+static void add_common_headers(struct MHD_Response *resp, bool api)
+{
+    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+    MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
+    MHD_add_response_header(resp, "Content-Security-Policy",
+                            "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'");
+    if (api) MHD_add_response_header(resp, "Cache-Control", "no-store");
+}
+
+static enum MHD_Result respond(struct MHD_Connection *conn, srv_req *r)
+{
+    gd_buf *b = &r->out;
+    struct MHD_Response *resp =
+        MHD_create_response_from_buffer(b->len, b->len ? b->data : (void *)"", MHD_RESPMEM_MUST_COPY);
+    if (!resp) return MHD_NO;
+    MHD_add_response_header(resp, "Content-Type", r->out_type ? r->out_type : "application/json");
+    if (r->set_cookie[0]) MHD_add_response_header(resp, "Set-Cookie", r->set_cookie);
+    add_common_headers(resp, true);
+    enum MHD_Result ret = MHD_queue_response(conn, (unsigned)r->status, resp);
+    MHD_destroy_response(resp);
+    return ret;
+}
+
+void srv_json(srv_req *r, int status, json_object *o)
+{
+    if (r->answered) { json_object_put(o); return; }
+    const char *text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
+    gd_buf_clear(&r->out);
+    gd_buf_puts(&r->out, text ? text : "null");
+    json_object_put(o);
+    r->status = gd_buf_ok(&r->out) ? status : 500;
+    r->out_type = "application/json";
+    r->answered = true;
+}
+
+bool srv_error(srv_req *r, int status, const char *fmt, ...)
+{
+    char msg[600];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    json_object *e = json_object_new_object();
+    json_object_object_add(e, "status", json_object_new_int(status));
+    json_object_object_add(e, "message", json_object_new_string(msg));
+    json_object *o = json_object_new_object();
+    json_object_object_add(o, "error", e);
+    srv_json(r, status, o);
+    return false;
+}
+
+void srv_fail(srv_req *r, const gd_err *err)
+{
+    char buf[900];
+    gd_err_format(err, buf, sizeof buf);
+    fprintf(stderr, "giamdinh serve: %s %s: %s\n", r->method, r->path, buf);
+    srv_error(r, 500, "%s", buf);
+}
+
+/* ---- routing ---------------------------------------------------------------- */
+
+/* Matches path against pattern segment by segment ('*' = any one segment),
+ * copying the wildcard segments into r->params. */
+static bool match(const char *pattern, const char *path, srv_req *r, char store[4][160])
+{
+    size_t n = 0;
+    while (*pattern == '/' && *path == '/') {
+        pattern++;
+        path++;
+        size_t pl = strcspn(pattern, "/"), sl = strcspn(path, "/");
+        if (pl == 1 && *pattern == '*') {
+            if (sl == 0 || sl >= 160 || n == 4) return false;
+            memcpy(store[n], path, sl);
+            store[n][sl] = '\0';
+            n++;
+        } else if (pl != sl || memcmp(pattern, path, pl) != 0) {
+            return false;
+        }
+        pattern += pl;
+        path += sl;
+    }
+    if (*pattern || *path) return false;
+    for (size_t i = 0; i < n; i++) r->params[i] = store[i];
+    r->nparams = n;
+    return true;
+}
+
+/* The route for r's method and path; *path_known tells a wrong method (405)
+ * from an unknown path (404). */
+static const srv_route *find_route(srv_req *r, char store[4][160], bool *path_known)
+{
+    *path_known = false;
+    for (size_t t = 0; t < sizeof route_tables / sizeof route_tables[0]; t++)
+        for (const srv_route *rt = route_tables[t]; rt->method; rt++) {
+            if (!match(rt->pattern, r->path, r, store)) continue;
+            *path_known = true;
+            if (strcmp(rt->method, r->method) == 0) return rt;
+        }
+    return NULL;
+}
+
+static void run_route(srv_req *r, const srv_route *rt)
+{
+    if (rt->roles != SRV_PUBLIC) {
+        if (!srv_authenticate(r)) return;
+        if (!(rt->roles & (1u << r->user.role))) {
+            srv_error(r, 403, "the %s role may not do this", gd_role_name(r->user.role));
+            return;
+        }
+    }
+    rt->handler(r);
+    if (!r->answered) srv_error(r, 500, "the handler gave no answer");
+}
+
+static void dispatch_api(srv_req *r)
+{
+    char store[4][160];
+    bool known;
+    const srv_route *rt = find_route(r, store, &known);
+    if (!rt) {
+        srv_error(r, known ? 405 : 404, known ? "method %s not allowed here" : "no such endpoint: %s",
+                  known ? r->method : r->path);
+        return;
+    }
+    gd_err err;
+    gd_err_clear(&err);
+    r->db = srv_pool_get(r->srv->pool, &err);
+    if (!r->db) { srv_fail(r, &err); return; }
+    run_route(r, rt);
+    srv_pool_put(r->srv->pool, r->db);
+    r->db = NULL;
+}
+
+/* ---- static files ----------------------------------------------------------- */
+
+static const char *mime_of(const char *path)
+{
+    static const char *const types[][2] = {
+        {".html", "text/html; charset=utf-8"}, {".js", "text/javascript; charset=utf-8"},
+        {".mjs", "text/javascript; charset=utf-8"}, {".css", "text/css; charset=utf-8"},
+        {".json", "application/json"}, {".png", "image/png"}, {".svg", "image/svg+xml"},
+        {".ico", "image/x-icon"}, {".woff2", "font/woff2"}, {".map", "application/json"}};
+    const char *dot = strrchr(path, '.');
+    for (size_t i = 0; dot && i < sizeof types / sizeof types[0]; i++)
+        if (strcmp(dot, types[i][0]) == 0) return types[i][1];
+    return "application/octet-stream";
+}
+
+/* A safe relative path: no "..", no empty segments, no hidden files. */
+static bool path_is_safe(const char *url)
+{
+    if (strstr(url, "..") || strstr(url, "//") || strstr(url, "/.")) return false;
+    for (const char *p = url; *p; p++)
+        if ((unsigned char)*p < 0x20 || *p == '\\') return false;
+    return true;
+}
+
+static enum MHD_Result serve_file(gd_server *s, struct MHD_Connection *conn, const char *url)
+{
+    char path[1024];
+    /* Paths without an extension are the app's own routes: index.html. */
+    const char *last = strrchr(url, '/');
+    bool app_route = !last || !strchr(last, '.');
+    const char *rel = app_route ? "/index.html" : url;
+    int fd = -1;
+    struct stat sb;
+    if (s->opts.web_dir && path_is_safe(rel) && snprintf(path, sizeof path, "%s%s", s->opts.web_dir, rel) <
+                                                    (int)sizeof path)
+        fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd >= 0 && (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode))) { close(fd); fd = -1; }
+    struct MHD_Response *resp;
+    unsigned status = 200;
+    if (fd < 0) {
+        static const char nf[] = "not found\n";
+        resp = MHD_create_response_from_buffer(sizeof nf - 1, (void *)nf, MHD_RESPMEM_PERSISTENT);
+        status = 404;
+    } else {
+        resp = MHD_create_response_from_fd((uint64_t)sb.st_size, fd);
+    }
+    if (!resp) { if (fd >= 0) close(fd); return MHD_NO; }
+    MHD_add_response_header(resp, "Content-Type", fd < 0 ? "text/plain" : mime_of(path));
+    MHD_add_response_header(resp, "Cache-Control", "no-cache");
+    add_common_headers(resp, false);
+    enum MHD_Result ret = MHD_queue_response(conn, status, resp);
+    MHD_destroy_response(resp);
+    return ret;
+}
+
+/* ---- the MHD callbacks ------------------------------------------------------ */
+
+static enum MHD_Result answer_api(gd_server *s, struct MHD_Connection *conn, const char *url, const char *method,
+                                  conn_state *cs)
+{
+    srv_req r;
+    memset(&r, 0, sizeof r);
+    r.srv = s;
+    r.conn = conn;
+    r.method = method;
+    r.path = url + strlen(API_PREFIX);
+    if (!*r.path) r.path = "/";
+    gd_buf_putc(&cs->body, '\0');     /* NUL-terminate for the parsers */
+    r.body = cs->body.data ? cs->body.data : "";
+    r.body_len = cs->body.len ? cs->body.len - 1 : 0;
+    const char *ct = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Type");
+    r.content_type = ct ? ct : "";
+    gd_buf_init(&r.out, 512);
+    r.status = 500;
+    if (cs->too_big || !gd_buf_ok(&cs->body))
+        srv_error(&r, 413, "request body larger than %zu bytes", s->opts.max_body);
+    else
+        dispatch_api(&r);
+    enum MHD_Result ret = respond(conn, &r);
+    gd_buf_free(&r.out);
+    return ret;
+}
+
+static bool declared_too_big(struct MHD_Connection *conn, size_t max)
+{
+    const char *len = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
+    if (!len) return false;
+    errno = 0;
+    char *end;
+    unsigned long long n = strtoull(len, &end, 10);
+    return errno != 0 || *end != '\0' || n > max;
+}
+
+static enum MHD_Result answer(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
+                              const char *version, const char *upload, size_t *upload_size, void **con_cls)
+{
+    (void)version;
+    gd_server *s = cls;
+    conn_state *cs = *con_cls;
+    if (!cs) {
+        cs = calloc(1, sizeof *cs);
+        if (!cs) return MHD_NO;
+        gd_buf_init(&cs->body, 0);
+        cs->too_big = declared_too_big(conn, s->opts.max_body);
+        *con_cls = cs;
+        return MHD_YES;
+    }
+    if (*upload_size) {
+        if (!cs->too_big && cs->body.len + *upload_size <= s->opts.max_body)
+            gd_buf_put(&cs->body, upload, *upload_size);
+        else
+            cs->too_big = true;
+        *upload_size = 0;
+        return MHD_YES;
+    }
+    if (strncmp(url, API_PREFIX, strlen(API_PREFIX)) == 0 &&
+        (url[strlen(API_PREFIX)] == '/' || url[strlen(API_PREFIX)] == '\0'))
+        return answer_api(s, conn, url, method, cs);
+    if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0) {
+        srv_req r = {.out_type = "application/json", .status = 405};
+        gd_buf_init(&r.out, 64);
+        gd_buf_puts(&r.out, "{\"error\":{\"status\":405,\"message\":\"only GET for files\"}}");
+        enum MHD_Result ret = respond(conn, &r);
+        gd_buf_free(&r.out);
+        return ret;
+    }
+    return serve_file(s, conn, url);
+}
+
+static void completed(void *cls, struct MHD_Connection *conn, void **con_cls, enum MHD_RequestTerminationCode code)
+{
+    (void)cls;
+    (void)conn;
+    (void)code;
+    conn_state *cs = *con_cls;
+    if (!cs) return;
+    gd_buf_free(&cs->body);
+    free(cs);
+    *con_cls = NULL;
+}
+
+gd_status srv_http_start(gd_server *s, gd_err *err)
+{
+    struct sockaddr_in addr;
+    memset(&addr, 0, sizeof addr);
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons((uint16_t)s->opts.port);
+    const char *bind = s->opts.bind ? s->opts.bind : "127.0.0.1";
+    if (inet_pton(AF_INET, bind, &addr.sin_addr) != 1)
+        return gd_err_set(err, GD_EUSAGE, NULL, 0, "bind", "not an IPv4 address: %s", bind);
+    s->daemon = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG | MHD_USE_TURBO,
+                                 0, NULL, NULL, answer, s,
+                                 MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
+                                 MHD_OPTION_THREAD_POOL_SIZE, (unsigned)s->opts.threads,
+                                 MHD_OPTION_NOTIFY_COMPLETED, completed, s,
+                                 MHD_OPTION_CONNECTION_TIMEOUT, 60u,
+                                 MHD_OPTION_CONNECTION_LIMIT, 4096u,
+                                 MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u,
+                                 MHD_OPTION_END);
+    if (!s->daemon)
+        return gd_err_set(err, GD_EIO, NULL, 0, NULL, "cannot listen on %s:%d (in use?)", bind, s->opts.port);
+    const union MHD_DaemonInfo *info = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
+    s->port = info ? info->port : s->opts.port;
+    return GD_OK;
+}
+
+void srv_http_stop(gd_server *s)
+{
+    if (s->daemon) MHD_stop_daemon(s->daemon);
+    s->daemon = NULL;
+}

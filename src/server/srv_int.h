@@ -1,0 +1,31 @@
+/*
+ * srv_int.h — the parts of the server the handlers do not call: the HTTP
+ * daemon (srv.c), authentication (srv_auth.c), the store connection pool
+ * (srv_pool.c) and the submission thread (srv_submit.c).
+ */
+#ifndef GD_SRV_INT_H
+#define GD_SRV_INT_H
+
+#include "server/srv.h"
+
+gd_status srv_http_start(gd_server *s, gd_err *err);
+void srv_http_stop(gd_server *s);
+
+/* Sets r->user from the Bearer token or the session cookie (and checks the
+ * CSRF header of a session's unsafe request); answers 401/403 and returns
+ * false when that fails. */
+bool srv_authenticate(srv_req *r);
+
+/* BLAKE2b-256 of a secret (token, session id); n random bytes as hex into
+ * out (2n + 1 bytes); forgets a cached secret (logout). */
+void srv_secret_hash(const char *secret, unsigned char out[32]);
+void srv_random_hex(char *out, size_t nbytes);
+void srv_auth_forget(const unsigned char hash[32]);
+
+/* A pool of store connections, one per concurrent request at most. */
+gd_status srv_pool_new(srv_pool **out, const char *path, gd_err *err);
+void srv_pool_free(srv_pool *p);
+gd_store *srv_pool_get(srv_pool *p, gd_err *err);   /* NULL on failure (err set) */
+void srv_pool_put(srv_pool *p, gd_store *db);
+
+#endif

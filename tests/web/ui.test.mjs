@@ -1,0 +1,238 @@
+// ui.test.mjs — browser tests of the review UI (node --test; playwright-core
+// driving /usr/bin/chromium headless) against a running `giamdinh serve`.
+// scripts/webtest starts the server on a demo store and sets:
+//   GD_BASE_URL, GD_REVIEWER(_PASSWORD), GD_MANAGER(_PASSWORD),
+//   GD_FACILITY(_PASSWORD) and GD_FACILITY_CODE (the facility user's facility).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { launch, newPage, login, BASE } from './lib.mjs';
+
+const REVIEWER = [process.env.GD_REVIEWER || 'reviewer', process.env.GD_REVIEWER_PASSWORD || 'reviewer-pass-1'];
+const MANAGER = [process.env.GD_MANAGER || 'manager', process.env.GD_MANAGER_PASSWORD || 'manager-pass-1'];
+const FACILITY = [process.env.GD_FACILITY || 'facility', process.env.GD_FACILITY_PASSWORD || 'facility-pass-1'];
+const FACILITY_CODE = process.env.GD_FACILITY_CODE || '';
+
+let browser;
+before(async () => { browser = await launch(); });
+after(async () => { if (browser) await browser.close(); });
+
+const digits = (s) => parseInt(String(s).replace(/[^\d-]/g, ''), 10);
+/* Page errors other than the expected answers of the API (401 before login, 403/404 probes). */
+const realErrors = (page) => page.errors.filter((e) => !/Failed to load resource/.test(e));
+
+async function apiGet(page, path) {
+  const r = await page.request.get(BASE + '/api/v1' + path);
+  let body = null;
+  try { body = await r.json(); } catch (_) { /* not JSON */ }
+  return { status: r.status(), body };
+}
+
+test('health answers', async () => {
+  const r = await fetch(BASE + '/api/v1/health');
+  assert.equal(r.status, 200);
+  const j = await r.json();
+  assert.equal(j.status, 'ok');
+});
+
+test('login failure shows an error and no session', async () => {
+  const page = await newPage(browser);
+  await page.goto(BASE + '/');
+  await page.waitForSelector('#login-form');
+  await page.fill('#login', REVIEWER[0]);
+  await page.fill('#password', 'definitely-wrong');
+  await page.click('#login-submit');
+  const box = page.locator('[data-testid=login-error]');
+  await box.waitFor({ state: 'visible' });
+  assert.match(await box.textContent(), /Sai tên đăng nhập hoặc mật khẩu/);
+  assert.equal(await page.locator('[data-testid=user-name]').count(), 0);
+  const me = await apiGet(page, '/auth/me');
+  assert.equal(me.status, 401);
+  assert.equal(me.body.error.status, 401);
+  assert.deepEqual(realErrors(page), []);
+  await page.context().close();
+});
+
+test('language switch: Vietnamese by default, English on demand, kept after reload', async () => {
+  const page = await newPage(browser);
+  await page.goto(BASE + '/');
+  await page.waitForSelector('#login-form');
+  assert.equal(await page.locator('.login-box h1').textContent(), 'Đăng nhập');
+  assert.equal(await page.getAttribute('html', 'lang'), 'vi');
+  await page.selectOption('[data-testid=lang]', 'en');
+  await page.waitForFunction(() => document.querySelector('.login-box h1')?.textContent === 'Sign in');
+  assert.equal(await page.getAttribute('html', 'lang'), 'en');
+  await page.fill('#login', REVIEWER[0]);
+  await page.fill('#password', REVIEWER[1]);
+  await page.click('#login-submit');
+  await page.waitForSelector('[data-testid=user-name]');
+  assert.equal(await page.locator('[data-nav=queue]').textContent(), 'Review queue');
+  assert.equal(await page.locator('[data-testid=user-role]').textContent().then((s) => s.split('·')[0].trim()), 'Reviewer');
+  await page.reload();
+  await page.waitForSelector('[data-testid=user-name]');
+  assert.equal(await page.locator('[data-nav=queue]').textContent(), 'Review queue');
+  await page.selectOption('[data-testid=lang]', 'vi');
+  await page.waitForFunction(() => document.querySelector('[data-nav=queue]')?.textContent === 'Hàng đợi giám định');
+  // both dictionaries have the same keys
+  const diff = await page.evaluate(async () => {
+    const m = await import('/i18n.js');
+    const vi = Object.keys(m._dict.vi), en = Object.keys(m._dict.en);
+    return [vi.filter((k) => !en.includes(k)), en.filter((k) => !vi.includes(k))];
+  });
+  assert.deepEqual(diff, [[], []]);
+  assert.deepEqual(realErrors(page), []);
+  await page.context().close();
+});
+
+test('reviewer: queue, claim, reject a line, new revision and audit entry', async () => {
+  const page = await newPage(browser);
+  await login(page, ...REVIEWER);
+  // the reviewer lands on the queue
+  await page.waitForSelector('[data-testid=queue-table] tbody tr a.claimlink');
+  assert.ok(await page.locator('[data-testid=queue-table] tbody tr').count() > 0);
+  // sorting by claimed (descending) orders the rows
+  await page.click('th[data-sort=claimed]');
+  await page.waitForFunction(() => location.hash.includes('sort=claimed'));
+  await page.waitForSelector('[data-testid=queue-table] tbody tr a.claimlink');
+  const claimed = await page.$$eval('[data-testid=queue-table]', ([tb]) => {
+    const i = [...tb.querySelectorAll('thead th')].findIndex((th) => th.dataset.sort === 'claimed');
+    return [...tb.querySelectorAll('tbody tr')].map((r) => r.children[i].textContent);
+  });
+  const nums = claimed.map(digits);
+  assert.deepEqual(nums, [...nums].sort((a, b) => b - a), 'sorted by claimed, descending');
+
+  // the first claim of the queue with a line still paid (a wholly rejected claim has none)
+  const links = await page.$$eval('[data-testid=queue-table] a.claimlink', (as) => as.map((a) => a.getAttribute('href')));
+  let line = null;
+  let first = true;
+  for (const href of links.slice(0, 20)) {
+    if (first) { await page.click(`[data-testid=queue-table] a.claimlink[href="${href}"]`); first = false; } else await page.goto(BASE + '/' + href);
+    await page.waitForSelector('[data-testid=lines]');
+    // a line with nothing rejected yet and something allowed: the largest
+    line = await page.$$eval('[data-testid=lines] tr[data-line]', (rows) => {
+      let best = null, amount = 0;
+      for (const r of rows) {
+        const cell = (i) => parseInt(r.children[i].textContent.replace(/[^\d]/g, '') || '0', 10);
+        if (cell(7) === 0 && cell(4) > amount) { amount = cell(4); best = r.dataset.line; }
+      }
+      return best && { line: best, allowed: amount };
+    });
+    if (line) break;
+  }
+  const hash = await page.evaluate(() => location.hash);
+  const [, , facility, key] = hash.split('?')[0].split('/');
+  const rev0 = digits(await page.locator('[data-testid=revision]').textContent());
+  const rejected0 = digits(await page.locator('[data-testid=amount-rejected]').textContent());
+  const audit0 = await page.locator('[data-testid=audit-table] tbody tr:not(:has(td.empty))').count();
+  assert.ok(line, 'the claim has a line to reject');
+  await page.click(`[data-reject-line="${line.line}"]`);
+  assert.equal(await page.inputValue('#review-action'), 'reject_line');
+  assert.equal(await page.inputValue('#review-line'), line.line);
+  const reasons = await page.$$eval('#review-reason option', (os) => os.map((o) => o.value).filter(Boolean));
+  assert.ok(reasons.length > 0, 'GET /reasons gave reasons');
+  await page.selectOption('#review-reason', reasons[0]);
+  await page.fill('#review-note', 'browser test: line rejected');
+  await page.click('#review-submit');
+  await page.waitForSelector('[data-testid=flash]');
+  const rev1 = digits(await page.locator('[data-testid=revision]').textContent());
+  assert.equal(rev1, rev0 + 1, 'a new revision');
+  const rejected1 = digits(await page.locator('[data-testid=amount-rejected]').textContent());
+  assert.ok(rejected1 > rejected0, `rejected amount grew (${rejected0} -> ${rejected1})`);
+  // the line now shows a rejected amount
+  const lineRejected = await page.$eval(`[data-testid=lines] tr[data-line="${line.line}"]`, (r) => parseInt(r.children[7].textContent.replace(/[^\d]/g, '') || '0', 10));
+  assert.ok(lineRejected > 0, 'the line is rejected');
+  // revision history, review actions and the audit log
+  assert.ok(await page.locator('[data-testid=revisions] tbody tr').count() >= 2);
+  const reviewRow = await page.locator('[data-testid=reviews] tbody tr').first().textContent();
+  assert.match(reviewRow, /Xuất toán dòng/);
+  assert.match(reviewRow, /browser test: line rejected/);
+  const audit1 = await page.locator('[data-testid=audit-table] tbody tr:not(:has(td.empty))').count();
+  assert.ok(audit1 > audit0, `an audit entry was added (${audit0} -> ${audit1})`);
+  // the API agrees
+  const d = await apiGet(page, `/claims/${facility}/${key}`);
+  assert.equal(d.status, 200);
+  assert.equal(d.body.claim.revision, rev1);
+  assert.equal(d.body.claim.rejected_amount, rejected1);
+  const log = await apiGet(page, `/audit-log?object=${encodeURIComponent(`claim:${decodeURIComponent(facility)}:${decodeURIComponent(key)}`)}`);
+  assert.equal(log.status, 200);
+  assert.ok(log.body.entries.length >= 1);
+  assert.equal(log.body.chain_ok, true);
+  // the old revision is still there
+  const old = await apiGet(page, `/claims/${facility}/${key}/revisions/${rev0}`);
+  assert.equal(old.status, 200);
+  assert.deepEqual(realErrors(page), []);
+  await page.context().close();
+});
+
+test('an unsafe request without the CSRF token is refused', async () => {
+  const page = await newPage(browser);
+  await login(page, ...REVIEWER);
+  const r = await page.request.post(BASE + '/api/v1/auth/logout', { data: {} });
+  assert.equal(r.status(), 403);
+  const j = await r.json();
+  assert.equal(j.error.status, 403);
+  await page.context().close();
+});
+
+test('a facility user cannot see another facility\'s claim', async () => {
+  // a claim of another facility, found by a reviewer
+  const rpage = await newPage(browser);
+  await login(rpage, ...REVIEWER);
+  const q = await apiGet(rpage, '/queue?status=all&limit=200');
+  assert.equal(q.status, 200);
+
+  const page = await newPage(browser);
+  await login(page, ...FACILITY);
+  const me = await apiGet(page, '/auth/me');
+  const own = me.body.user.facility;
+  assert.ok(own, 'the facility user has a facility');
+  if (FACILITY_CODE) assert.equal(own, FACILITY_CODE);
+  const other = q.body.items.find((c) => c.facility !== own);
+  assert.ok(other, 'the queue has a claim of another facility');
+  await rpage.context().close();
+  // facility users land on "my claims": only their own
+  await page.waitForSelector('[data-testid=claims-table]');
+  const facs = await page.$$eval('[data-testid=claims-table] a.claimlink', (as) => as.map((a) => a.dataset.claim.split(':')[0]));
+  for (const f of facs) assert.equal(f, own);
+  const api = await apiGet(page, `/claims/${encodeURIComponent(other.facility)}/${encodeURIComponent(other.claim_key)}`);
+  assert.ok(api.status === 404 || api.status === 403, `API answers ${api.status}`);
+  assert.equal(api.body.error.status, api.status);
+  await page.goto(`${BASE}/#/claims/${encodeURIComponent(other.facility)}/${encodeURIComponent(other.claim_key)}`);
+  await page.waitForSelector('[data-testid=not-found]');
+  assert.match(await page.locator('[data-testid=not-found]').textContent(), /Không tìm thấy/);
+  assert.equal(await page.locator('[data-testid=lines]').count(), 0);
+  // the queue is not for facility users
+  const queue = await apiGet(page, '/queue');
+  assert.equal(queue.status, 403);
+  await page.context().close();
+});
+
+test('manager: dashboard renders its charts; provider profile', async () => {
+  const page = await newPage(browser);
+  await login(page, ...MANAGER);
+  await page.goto(BASE + '/#/dashboard');
+  for (const id of ['c-coverage', 'c-trend', 'c-method', 'c-rules', 'c-drg']) {
+    await page.waitForSelector(`#${id}[data-chart=ready]`);
+    const box = await page.locator('#' + id).boundingBox();
+    assert.ok(box && box.width > 100 && box.height > 100, `${id} has a size`);
+  }
+  // the charts drew something: some canvas pixels are not blank
+  const drawn = await page.evaluate(() => ['c-coverage', 'c-trend'].map((id) => {
+    const c = document.getElementById(id);
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let n = 0;
+    for (let i = 3; i < d.length; i += 4) if (d[i]) n++;
+    return n;
+  }));
+  for (const n of drawn) assert.ok(n > 500, 'chart pixels drawn');
+  const totals = digits(await page.locator('[data-testid=totals] .total').first().locator('.tv').textContent());
+  assert.ok(totals > 0, 'claims total');
+  // providers list -> profile with its three charts
+  await page.goto(BASE + '/#/providers');
+  await page.waitForSelector('[data-testid=providers-table] a[data-provider]');
+  await page.click('[data-testid=providers-table] a[data-provider] >> nth=0');
+  await page.waitForSelector('#c-cost[data-chart=ready]');
+  await page.waitForSelector('#c-los[data-chart=ready]');
+  await page.waitForSelector('#c-rej[data-chart=ready]');
+  assert.deepEqual(realErrors(page), []);
+  await page.context().close();
+});
