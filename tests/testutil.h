@@ -10,7 +10,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-/* Creates a fresh empty directory under $TMPDIR and returns its path (static buffer per call slot). */
+/* Creates a fresh empty directory under $TMPDIR and returns its path (malloc'd, caller frees). */
 char *tu_make_tmpdir(const char *tag);
 /* Writes text to dir/name; returns the full path (malloc'd, caller frees). */
 char *tu_write_file(const char *dir, const char *name, const char *text);

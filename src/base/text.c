@@ -68,3 +68,32 @@ uint32_t gd_name_key(const char *name)
     }
     return any ? (h ? h : 1) : 0;
 }
+
+/* Length of the UTF-8 sequence starting with byte c and the least code
+ * point it may encode; 0 for a byte that cannot start one. */
+static int utf8_lead(unsigned char c, uint32_t *min, uint32_t *cp)
+{
+    if (c < 0x80) { *cp = c; *min = 0; return 1; }
+    if ((c & 0xE0) == 0xC0) { *cp = c & 0x1F; *min = 0x80; return 2; }
+    if ((c & 0xF0) == 0xE0) { *cp = c & 0x0F; *min = 0x800; return 3; }
+    if ((c & 0xF8) == 0xF0) { *cp = c & 0x07; *min = 0x10000; return 4; }
+    return 0;
+}
+
+size_t gd_utf8_valid_prefix(const char *s, size_t n)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t i = 0;
+    while (i < n) {
+        uint32_t min, cp;
+        int len = utf8_lead(p[i], &min, &cp);
+        if (len == 0 || i + (size_t)len > n) return i;
+        for (int k = 1; k < len; k++) {
+            if ((p[i + (size_t)k] & 0xC0) != 0x80) return i;
+            cp = cp << 6 | (p[i + (size_t)k] & 0x3F);
+        }
+        if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return i;
+        i += (size_t)len;
+    }
+    return n;
+}

@@ -24,6 +24,7 @@ int cmd_eval(int argc, char **argv);
 int cmd_capitation(int argc, char **argv);
 int cmd_serve(int argc, char **argv);   /* cmd_serve.c */
 int cmd_user(int argc, char **argv);    /* cmd_serve.c */
+int cmd_audit(int argc, char **argv);   /* cmd_serve.c: `audit verify` */
 /* Runs the review service until SIGINT/SIGTERM (cmd_serve.c); o as gd_server_start takes it. */
 struct gd_server_opts;
 struct cli_command;
@@ -42,6 +43,14 @@ int cmd_drg_report(int argc, char **argv);   /* `giamdinh drg report` */
 int cmd_drg_calibrate(int argc, char **argv);
 int cmd_contrib(int argc, char **argv);   /* `contrib <sub-command>`: cmd_contrib.c */
 int cmd_check(int argc, char **argv);     /* `check ledger`: cmd_check.c */
+/* The demo's contributions step (cmd_contrib.c): imports DIR's contribution
+ * files, posts interest to the period's end (period_to, NULL = 2025-12-31)
+ * and prints the debtor summary and the collection rate. */
+struct gd_store;
+gd_status cli_contrib_demo(struct gd_store *store, const char *data_dir, const char *dir, const char *period_to,
+                           gd_err *err);
+int cmd_elmis(int argc, char **argv);     /* `elmis <sub-command>`: cmd_elmis.c */
+int cmd_settle(int argc, char **argv);    /* `settle [sub-command]`: cmd_settle.c */
 
 /* Helpers shared by the commands (cli_util.c). */
 bool cli_is_help(const char *arg);

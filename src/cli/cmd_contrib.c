@@ -534,3 +534,63 @@ int cmd_contrib(int argc, char **argv)
     usage(stderr);
     return 2;
 }
+
+/* ---- the demo's step ------------------------------------------------------------------------- */
+
+static gd_status demo_age(gd_store *store, const gd_contrib_rates *r, gd_date end, gd_err *err)
+{
+    gd_book b;
+    gd_status st = gd_book_init(&b, err);
+    size_t posted = 0;
+    if (st == GD_OK) st = gd_cstore_begin(store, false, err);
+    if (st == GD_OK) {
+        st = gd_cstore_load_book(store, r, &b, NULL, err);
+        if (st == GD_OK) st = gd_contrib_post_interest(store, r, &b, end, &posted, err);
+        gd_status e2 = gd_cstore_end(store, st == GD_OK, st == GD_OK ? err : NULL);
+        if (st == GD_OK) st = e2;
+    }
+    gd_ageing *ages = NULL;
+    if (st == GD_OK) st = gd_book_age(&b, r, end, &ages, err);
+    gd_plan *plans = NULL;
+    size_t nplans = 0, n = 0;
+    gd_collection_row *rows = NULL;
+    if (st == GD_OK) st = gd_cstore_load_plans(store, &plans, &nplans, err);
+    if (st == GD_OK) st = gd_collection(&b, ages, plans, nplans, gd_month_of(end) / 12, end, &rows, &n, err);
+    if (st == GD_OK) {
+        printf("interest: %zu entries posted\n", posted);
+        gd_debtors_summary(&b, ages, end, stdout);
+        const gd_collection_row *t = &rows[n - 1];
+        printf("collection %d: due %lld VND, collected %lld VND (%lld.%02lld %% of plan), arrears %lld.%02lld %% of plan\n",
+               gd_month_of(end) / 12, (long long)t->due, (long long)t->collected, (long long)(t->collected_bp / 100),
+               (long long)(t->collected_bp % 100), (long long)(t->arrears_bp / 100), (long long)(t->arrears_bp % 100));
+    }
+    free(rows);
+    free(plans);
+    free(ages);
+    gd_book_free(&b);
+    return st;
+}
+
+gd_status cli_contrib_demo(struct gd_store *store, const char *data_dir, const char *dir, const char *period_to,
+                           gd_err *err)
+{
+    gd_contrib_rates r;
+    gd_status st = gd_contrib_rates_load(&r, data_dir, err);
+    if (st != GD_OK) return st;
+    gd_date end = gd_date_from_ymd(2025, 12, 31);
+    if (period_to && gd_date_parse(period_to, &end)) end = gd_date_from_ymd(2025, 12, 31);
+    printf("\ncontributions: %s/ employers, declarations, payments, households, students\n", dir);
+    gd_post_report rep;
+    const char *paths[] = {dir};
+    st = gd_contrib_import(store, &r, paths, 1, &rep, print_error, NULL, err);
+    if (st == GD_OK)
+        printf("import: %llu employers, %llu declarations, dues %lld VND (budget %lld), %llu payments %lld VND,"
+               " %llu enrollments (premiums %lld VND, budget %lld VND), %llu ledger entries\n",
+               (unsigned long long)rep.employers, (unsigned long long)rep.declarations, (long long)rep.due,
+               (long long)rep.budget, (unsigned long long)rep.payments, (long long)rep.paid,
+               (unsigned long long)rep.enrollments, (long long)rep.premiums_enrolled, (long long)rep.budget_enrolled,
+               (unsigned long long)rep.entries);
+    if (st == GD_OK) st = demo_age(store, &r, end, err);
+    gd_contrib_rates_free(&r);
+    return st;
+}

@@ -283,7 +283,7 @@ static int fail(const char *step, gd_status st, const gd_err *err)
 
 int cmd_demo(int argc, char **argv)
 {
-    demo_opts o;
+    demo_opts o = {0};
     int rc = parse_demo_args(argc, argv, &o);
     if (rc) return rc == 1 ? 0 : rc;
     struct timespec t0;
@@ -314,8 +314,10 @@ int cmd_demo(int argc, char **argv)
     st = run_verify(&o, store, &err);
     if (st != GD_OK) { gd_store_close(store); return fail("verify", st, &err); }
     st = run_risk(&o, store, &err);
+    if (st != GD_OK) { gd_store_close(store); return fail("risk model", st, &err); }
+    st = cli_contrib_demo(store, o.synth.data_dir, o.dir, o.synth.period_to, &err);
     gd_store_close(store);
-    if (st != GD_OK) return fail("risk model", st, &err);
+    if (st != GD_OK) return fail("contributions", st, &err);
     printf("\ndone in %.1f s: database %s, files in %s/\n", seconds_since(&t0), o.db, o.dir);
     return o.serve ? demo_serve(o.db, o.dir, (int)o.port) : 0;
 }

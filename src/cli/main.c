@@ -26,9 +26,12 @@ static const command commands[] = {
     {"simulate", cmd_simulate, "what-if: re-price a period of DRG cases under new base rates or definitions"},
     {"serve", cmd_serve, "the review service: HTTP JSON API and web UI for verification staff"},
     {"user", cmd_user, "accounts and API tokens of the review service"},
+    {"audit", cmd_audit, "verify the hash chain of the review service's audit log"},
     {"capitation", cmd_capitation, "primary-care budgets per facility against its enrollees' outpatient spend"},
     {"contrib", cmd_contrib, "contributions: declarations, ledger, arrears, debtors, enrollment, card lookup"},
     {"check", cmd_check, "consistency checks: `check ledger` proves the contribution ledger's invariants"},
+    {"settle", cmd_settle, "quarterly settlement per facility: contracts, advances, ceiling, KPIs, reports, payment files"},
+    {"elmis", cmd_elmis, "drug supply: bids, stock reports, dispensed vs. claimed, price analytics, warnings"},
 };
 
 static void usage(FILE *out)

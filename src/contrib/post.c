@@ -13,8 +13,22 @@
 #include "contrib/contrib_post.h"
 #include "contrib/contrib_int.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+
+/* GD_CONTRIB_TIMES=1 prints the time of each step of a post on stderr. */
+static double tick(const char *what, double t0)
+{
+    static int on = -1;
+    if (on < 0) on = getenv("GD_CONTRIB_TIMES") != NULL;
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    double now = (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+    if (on && what) fprintf(stderr, "  %-22s %.3f s\n", what, now - t0);
+    return now;
+}
 
 /* ---- aggregation per (account, month) ------------------------------------------- */
 
@@ -262,15 +276,21 @@ gd_status gd_contrib_post(gd_store *s, const gd_contrib_rates *r, gd_book *b, co
     if (nd && !old) return gd_err_set(err, GD_ENOMEM, NULL, 0, NULL, "out of memory");
     agg_map m;
     events ev = {0};
+    double t = tick(NULL, 0);
     gd_status st = map_init(&m, nd / 8, err);
     if (st == GD_OK) st = gd_cstore_save_employers(s, b, err);
     if (st == GD_OK) st = gd_cstore_put_declarations(s, b, d, nd, old, err);
+    t = tick("declarations stored", t);
     if (st == GD_OK) st = aggregate(r, d, old, nd, &m, rep, err);
     if (st == GD_OK) st = due_events(b, r, &m, &ev, rep, err);
     if (st == GD_OK) st = gd_cstore_save_employers(s, b, err);    /* budget accounts */
+    t = tick("premiums", t);
     if (st == GD_OK) st = payment_events(s, b, p, np, &ev, rep, err);
+    t = tick("payments stored", t);
     if (st == GD_OK) st = apply_events(b, &ev, err);
+    t = tick("dues and payments posted", t);
     if (st == GD_OK) st = gd_cstore_append_entries(s, r, b, err);
+    tick("entries and balances", t);
     if (st == GD_OK) count_employees(b, d, nd);
     rep->declarations += nd;
     rep->entries += (uint64_t)b->last_id - before;

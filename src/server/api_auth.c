@@ -9,6 +9,8 @@
  */
 #include "server/srv_int.h"
 
+#include "registry/registry.h"
+
 #include <microhttpd.h>
 #include <sodium.h>
 #include <stdlib.h>
@@ -29,14 +31,13 @@ static json_object *user_json(const gd_user *u)
     return o;
 }
 
+/* Liveness for load balancers and scripts: no store access, so it stays
+ * cheap whatever the store's size. */
 static void get_health(srv_req *r)
 {
-    uint64_t n = 0;
-    gd_err err;
-    if (gd_store_count_decisions(r->db, &n, &err) != GD_OK) { srv_fail(r, &err); return; }
     json_object *o = json_object_new_object();
     json_object_object_add(o, "status", srv_jstr("ok"));
-    json_object_object_add(o, "decisions", srv_jint((int64_t)n));
+    json_object_object_add(o, "registry_version", srv_jint((int64_t)gd_registry_version(r->srv->engine.reg)));
     json_object_object_add(o, "risk_model", json_object_new_boolean(r->srv->risk != NULL));
     srv_json(r, 200, o);
 }
@@ -86,8 +87,14 @@ static void post_login(srv_req *r)
     const char *login, *password;
     gd_user u;
     char csrf[40];
-    if (in && srv_field_str(r, in, "login", true, &login) && srv_field_str(r, in, "password", true, &password) &&
-        check_login(r, login, password, &u) && open_session(r, &u, csrf, sizeof csrf)) {
+    char client[64];
+    srv_client_address(r, client, sizeof client);
+    bool fields = in && srv_field_str(r, in, "login", true, &login) && srv_field_str(r, in, "password", true, &password);
+    int64_t wait = fields ? srv_login_throttled(login, client) : 0;
+    if (wait) srv_error(r, 429, "too many failed logins; try again in %lld minutes", (long long)(wait + 59) / 60);
+    bool ok = fields && !wait && check_login(r, login, password, &u);
+    if (fields && !wait) srv_login_result(login, client, ok);
+    if (ok && open_session(r, &u, csrf, sizeof csrf)) {
         r->user = u;
         gd_err err;
         if (srv_audit(r, "auth.login", "user", NULL, NULL, &err) != GD_OK) fprintf(stderr, "audit: %s\n", err.msg);

@@ -11,6 +11,7 @@
 
 #include "base/date.h"
 #include "registry/registry.h"
+#include "store/review_store.h"
 
 #include <microhttpd.h>
 #include <stdio.h>
@@ -70,15 +71,16 @@ json_object *srv_claim_summary(srv_req *r, const gd_decision_row *h, json_object
     json_object_object_add(o, "drg", srv_jstr(h->drg && *h->drg ? h->drg : NULL));
     int32_t score = 0;
     bool flagged = false, found = false;
-    char reasons[8];
     gd_err err;
-    if (gd_store_claim_risk(r->db, h->facility, h->claim_key, &score, &flagged, reasons, sizeof reasons, &found,
-                            &err) != GD_OK)
+    if (gd_store_claim_risk(r->db, h->facility, h->claim_key, &score, &flagged, NULL, NULL, 0, &found, &err) !=
+        GD_OK)
         found = false;
     json_object_object_add(o, "risk_score", found ? srv_jscore(score) : NULL);
     json_object_object_add(o, "risk_flagged", json_object_new_boolean(found && flagged));
     json_object_object_add(o, "rules", rules_of(record));
-    const char *status = h->workflow == 2 ? "appealed" : h->workflow == 1 || flagged ? "to_review" : "none";
+    char status[32];
+    if (gd_store_review_status(r->db, h->facility, h->claim_key, status, sizeof status, &err) != GD_OK)
+        snprintf(status, sizeof status, "%s", h->workflow == 2 ? "appealed" : h->workflow == 1 || flagged ? "to_review" : "none");
     json_object_object_add(o, "review_status", srv_jstr(status));
     return o;
 }
@@ -341,14 +343,15 @@ static json_object *risk_detail(srv_req *r)
 {
     int32_t score;
     bool flagged, found;
-    char reasons[8192];
+    char reasons[8192], model[8192];
     gd_err err;
-    if (gd_store_claim_risk(r->db, r->params[0], r->params[1], &score, &flagged, reasons, sizeof reasons, &found,
-                            &err) != GD_OK || !found)
+    if (gd_store_claim_risk(r->db, r->params[0], r->params[1], &score, &flagged, reasons, model, sizeof reasons,
+                            &found, &err) != GD_OK || !found)
         return NULL;
     json_object *o = json_object_new_object();
     json_object_object_add(o, "score", srv_jscore(score));
     json_object_object_add(o, "flagged", json_object_new_boolean(flagged));
+    json_object_object_add(o, "model", srv_jstr(model));
     json_object *list = json_tokener_parse(reasons);
     json_object_object_add(o, "reasons", list ? list : json_object_new_array());
     return o;

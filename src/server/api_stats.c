@@ -11,9 +11,9 @@
  * route's role mask).  Peer means in a profile are nationwide aggregates
  * and shown whatever the caller's scope.
  *
- * Before reading rule hits, a handler brings rule_hits up to date
+ * The documents bring the store's per-claim statistics up to date first
  * (gd_stats_refresh): normally nothing to do, since the writers of
- * decisions index them, but a store verified by the CLI is caught up here.
+ * decisions index them, but a store verified by the CLI is caught up there.
  */
 #include "server/srv.h"
 
@@ -40,14 +40,6 @@ static bool read_window(srv_req *r, gd_stats_window *w)
     if (w->from != GD_DATE_NONE && w->to != GD_DATE_NONE && w->to < w->from)
         return srv_error(r, 400, "query parameter 'to' is before 'from'");
     return true;
-}
-
-static bool refresh_rule_hits(srv_req *r)
-{
-    gd_err err;
-    if (gd_stats_refresh(r->db, &err) == GD_OK) return true;
-    srv_fail(r, &err);
-    return false;
 }
 
 static void answer(srv_req *r, gd_status st, json_object *doc, const gd_err *err)
@@ -85,7 +77,7 @@ static void get_provider(srv_req *r)
         srv_error(r, 404, NOT_VISIBLE);
         return;
     }
-    if (!read_window(r, &w) || !refresh_rule_hits(r)) return;
+    if (!read_window(r, &w)) return;
     json_object *doc;
     gd_err err;
     gd_status st = gd_stats_profile(r->db, r->srv->engine.reg, f, w, &doc, &err);
@@ -95,7 +87,7 @@ static void get_provider(srv_req *r)
 static void get_dashboard(srv_req *r)
 {
     gd_stats_window w;
-    if (!read_window(r, &w) || !refresh_rule_hits(r)) return;
+    if (!read_window(r, &w)) return;
     json_object *doc;
     gd_err err;
     gd_status st = gd_stats_dashboard(r->db, r->srv->engine.reg, scope_province(r), w, &doc, &err);

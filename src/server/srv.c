@@ -255,6 +255,16 @@ static enum MHD_Result answer_api(gd_server *s, struct MHD_Connection *conn, con
     return ret;
 }
 
+static enum MHD_Result refuse_too_big(gd_server *s, struct MHD_Connection *conn)
+{
+    srv_req r = {.out_type = "application/json"};
+    gd_buf_init(&r.out, 128);
+    srv_error(&r, 413, "request body larger than %zu bytes", s->opts.max_body);
+    enum MHD_Result ret = respond(conn, &r);
+    gd_buf_free(&r.out);
+    return ret;
+}
+
 static bool declared_too_big(struct MHD_Connection *conn, size_t max)
 {
     const char *len = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
@@ -275,8 +285,9 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *conn, const char
         cs = calloc(1, sizeof *cs);
         if (!cs) return MHD_NO;
         gd_buf_init(&cs->body, 0);
-        cs->too_big = declared_too_big(conn, s->opts.max_body);
         *con_cls = cs;
+        /* A declared body over the limit is refused before a byte of it is read. */
+        if (declared_too_big(conn, s->opts.max_body)) return refuse_too_big(s, conn);
         return MHD_YES;
     }
     if (*upload_size) {

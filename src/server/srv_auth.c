@@ -16,7 +16,9 @@
  */
 #include "server/srv_int.h"
 
+#include <arpa/inet.h>
 #include <microhttpd.h>
+#include <netinet/in.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
@@ -132,6 +134,93 @@ gd_status gd_server_issue_token(gd_store *db, int64_t user_id, const char *label
     unsigned char hash[32];
     srv_secret_hash(token, hash);
     return gd_store_token_add(db, hash, user_id, label, err);
+}
+
+/* ---- login throttling -------------------------------------------------------------------- */
+
+/* Failed logins are counted per login name and per client address in a
+ * small table (hash -> count in the current window); past LOGIN_MAX_FAILS
+ * (CLIENT_MAX_FAILS for an address) within LOGIN_WINDOW seconds, further attempts are refused (429) until
+ * the window ends, so passwords cannot be guessed at argon2's speed. */
+#define LOGIN_SLOTS 1024
+#define LOGIN_MAX_FAILS 10          /* per login name */
+#define CLIENT_MAX_FAILS 100        /* per client address (offices share one) */
+#define LOGIN_WINDOW 900
+
+typedef struct login_slot {
+    unsigned char key[16];
+    int64_t window_start;
+    int fails;
+} login_slot;
+
+static login_slot login_slots[LOGIN_SLOTS];
+static pthread_mutex_t login_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static login_slot *login_slot_of(const char *what, const char *value, unsigned char key[16])
+{
+    crypto_generichash_state h;
+    crypto_generichash_init(&h, NULL, 0, 16);
+    crypto_generichash_update(&h, (const unsigned char *)what, strlen(what) + 1);
+    crypto_generichash_update(&h, (const unsigned char *)value, strlen(value));
+    crypto_generichash_final(&h, key, 16);
+    return &login_slots[((unsigned)key[0] | (unsigned)key[1] << 8) % LOGIN_SLOTS];
+}
+
+/* Seconds until another attempt for (what, value) is allowed; 0 = now. */
+static int64_t login_wait(const char *what, const char *value, int max, int64_t now)
+{
+    unsigned char key[16];
+    login_slot *sl = login_slot_of(what, value, key);
+    if (memcmp(sl->key, key, 16) != 0 || now - sl->window_start >= LOGIN_WINDOW) return 0;
+    return sl->fails >= max ? LOGIN_WINDOW - (now - sl->window_start) : 0;
+}
+
+static void login_note(const char *what, const char *value, int64_t now, bool failed)
+{
+    unsigned char key[16];
+    login_slot *sl = login_slot_of(what, value, key);
+    bool same = memcmp(sl->key, key, 16) == 0 && now - sl->window_start < LOGIN_WINDOW;
+    if (!failed) {
+        if (same) sl->fails = 0;
+        return;
+    }
+    if (!same) {
+        memcpy(sl->key, key, 16);
+        sl->window_start = now;
+        sl->fails = 0;
+    }
+    sl->fails++;
+}
+
+int64_t srv_login_throttled(const char *login, const char *client)
+{
+    int64_t now = now_seconds();
+    pthread_mutex_lock(&login_lock);
+    int64_t a = login_wait("login", login, LOGIN_MAX_FAILS, now);
+    int64_t b = login_wait("client", client, CLIENT_MAX_FAILS, now);
+    pthread_mutex_unlock(&login_lock);
+    return a > b ? a : b;
+}
+
+void srv_login_result(const char *login, const char *client, bool ok)
+{
+    int64_t now = now_seconds();
+    pthread_mutex_lock(&login_lock);
+    login_note("login", login, now, !ok);
+    login_note("client", client, now, !ok);
+    pthread_mutex_unlock(&login_lock);
+}
+
+void srv_client_address(srv_req *r, char *out, size_t size)
+{
+    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    snprintf(out, size, "?");
+    if (!ci || !ci->client_addr) return;
+    const struct sockaddr *sa = ci->client_addr;
+    if (sa->sa_family == AF_INET)
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, out, (socklen_t)size);
+    else if (sa->sa_family == AF_INET6)
+        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, out, (socklen_t)size);
 }
 
 /* ---- authenticating a request ------------------------------------------------- */

@@ -22,6 +22,13 @@ void srv_secret_hash(const char *secret, unsigned char out[32]);
 void srv_random_hex(char *out, size_t nbytes);
 void srv_auth_forget(const unsigned char hash[32]);
 
+/* Login throttling: seconds to wait before another attempt for this login
+ * or client address (0 = go on); the outcome of an attempt. */
+int64_t srv_login_throttled(const char *login, const char *client);
+void srv_login_result(const char *login, const char *client, bool ok);
+/* The client's IP address as text. */
+void srv_client_address(srv_req *r, char *out, size_t size);
+
 /* A pool of store connections, one per concurrent request at most. */
 gd_status srv_pool_new(srv_pool **out, const char *path, gd_err *err);
 void srv_pool_free(srv_pool *p);

@@ -8,6 +8,7 @@
 #include "server/srv_submit.h"
 
 #include "ml/risk.h"
+#include "store/stats_store.h"
 
 #include <sodium.h>
 #include <stdlib.h>
@@ -48,6 +49,9 @@ static gd_status open_engine(gd_server *s, gd_err *err)
     gd_status st = gd_store_open(&db, s->opts.store_path, NULL, err);
     if (st != GD_OK) return st;
     st = gd_engine_open(&s->engine, db, s->opts.data_dir, NULL, err);
+    /* The statistics tables catch up with decisions written from the
+     * command line (once, here, rather than in the first request). */
+    if (st == GD_OK) st = gd_store_index_rule_hits(db, NULL, err);
     gd_store_close(db);
     if (st != GD_OK) return st;
     s->engine_open = true;

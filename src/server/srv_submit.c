@@ -6,6 +6,7 @@
 #include "server/srv_submit.h"
 
 #include "base/arena.h"
+#include "store/stats_store.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -179,6 +180,7 @@ static void run_group(srv_submitter *q, job **jobs, size_t n)
         if (st == GD_EINPUT) st = GD_OK;       /* malformed claims were reported to the caller already */
     }
     if (st == GD_OK) st = keep_sources(q, jobs, n, &err);
+    if (st == GD_OK) st = gd_store_index_rule_hits(q->db, NULL, &err);   /* statistics and the rule filter */
     for (size_t i = 0; paths && i < n; i++)
         if (paths[i][0]) unlink(paths[i]);
     free(paths);

@@ -6,6 +6,7 @@
 #include "server/srv_int.h"
 
 #include "base/date.h"
+#include "base/text.h"
 #include "registry/registry.h"
 
 #include <errno.h>
@@ -55,6 +56,11 @@ bool srv_query_date(srv_req *r, const char *name, int32_t dflt, int32_t *out)
 json_object *srv_body_object(srv_req *r)
 {
     if (r->body_len == 0) { srv_error(r, 400, "a JSON object body is required"); return NULL; }
+    size_t valid = gd_utf8_valid_prefix(r->body, r->body_len);
+    if (valid != r->body_len) {
+        srv_error(r, 400, "body is not valid UTF-8 at byte %zu", valid);
+        return NULL;
+    }
     json_tokener *tok = json_tokener_new_ex(64);
     if (!tok) { srv_error(r, 500, "out of memory"); return NULL; }
     json_object *o = json_tokener_parse_ex(tok, r->body, (int)r->body_len);

@@ -4,8 +4,10 @@
  * docs/server.md "Statistics endpoints"): provider ranking and profiles
  * against peers, the managers' dashboard and coverage.
  *
- * Each call reads the store's aggregates (store/stats_store.h), rolls them
- * up with the registry snapshot (facility names, provinces, peer groups)
+ * Each call first brings the store's per-claim statistics up to date
+ * (gd_stats_refresh: cheap when nothing is new, a write transaction when
+ * decisions were written since), then reads the aggregates
+ * (store/stats_store.h) and rolls them up with the registry snapshot (facility names, provinces, peer groups)
  * and returns the JSON document of the API.  Scope is the caller's job
  * (src/server/api_stats.c): it passes the province a reviewer is limited
  * to, and never asks a facility user's question about another facility.

@@ -3,9 +3,10 @@
  * provinces, payment methods, top rules, DRG mix, months) and GET
  * /coverage (insured against population, gd_registry_coverage).
  *
- * The dashboard is one store read (cells per facility and month, per
- * facility and MDC, per facility and rule) rolled up here: a province is
- * its facilities' sum, a month the sum over facilities.  What each payment
+ * The dashboard is one store read with the facilities grouped by province
+ * (cells per province and month, per province and MDC, per province and
+ * rule) rolled up here: a province is the sum of its months, a month the
+ * sum over provinces.  What each payment
  * method counts is defined in store/stats_store.h ("payment"): the three
  * amounts are what each method pays for the claims it covers, so their
  * sum is not totals.fund_pays (DRG case payment replaces the inpatient
@@ -18,39 +19,37 @@
 
 /* ---- by province ------------------------------------------------------------------ */
 
-typedef struct prov_sum {
+/* The store groups the facilities by province (the cells' `facility` is
+ * the province code). */
+static void province_group(void *ctx, const char *facility, char group[6])
+{
     char code[3];
-    gd_stats_month sum;
-} prov_sum;
+    stats_facility_province(ctx, facility, code);
+    memcpy(group, code, sizeof code);
+}
 
-static int by_code(const void *a, const void *b) { return strcmp(((const prov_sum *)a)->code, ((const prov_sum *)b)->code); }
+static json_object *province_json(const gd_registry *reg, const char *code, const gd_stats_month *sum)
+{
+    const gd_province *p = gd_registry_find_province(reg, code);
+    json_object *o = json_object_new_object();
+    json_object_object_add(o, "province", json_object_new_string(code));
+    json_object_object_add(o, "name", p ? json_object_new_string(p->name) : NULL);
+    json_object_object_add(o, "claims", json_object_new_int64(sum->claims));
+    json_object_object_add(o, "fund_pays", json_object_new_int64(sum->fund_pays));
+    json_object_object_add(o, "rejected_amount", json_object_new_int64(sum->rejected_amount));
+    return o;
+}
 
+/* The cells come by province, then month. */
 static json_object *by_province(const gd_registry *reg, const gd_stats *st)
 {
-    prov_sum *v = calloc(st->nmonths + 1, sizeof *v);
-    if (!v) return NULL;
-    size_t n = 0;
-    for (size_t i = 0; i < st->nmonths; i++) {
-        char code[3];
-        stats_facility_province(reg, st->months[i].facility, code);
-        size_t k = 0;
-        while (k < n && strcmp(v[k].code, code) != 0) k++;   /* at most 63 provinces */
-        if (k == n) memcpy(v[n++].code, code, sizeof code);
-        stats_add(&v[k].sum, &st->months[i]);
-    }
-    qsort(v, n, sizeof *v, by_code);
     json_object *a = json_object_new_array();
-    for (size_t i = 0; i < n; i++) {
-        const gd_province *p = gd_registry_find_province(reg, v[i].code);
-        json_object *o = json_object_new_object();
-        json_object_object_add(o, "province", json_object_new_string(v[i].code));
-        json_object_object_add(o, "name", p ? json_object_new_string(p->name) : NULL);
-        json_object_object_add(o, "claims", json_object_new_int64(v[i].sum.claims));
-        json_object_object_add(o, "fund_pays", json_object_new_int64(v[i].sum.fund_pays));
-        json_object_object_add(o, "rejected_amount", json_object_new_int64(v[i].sum.rejected_amount));
-        json_object_array_add(a, o);
+    for (size_t i = 0; i < st->nmonths;) {
+        gd_stats_month sum = {0};
+        const char *code = st->months[i].facility;
+        for (; i < st->nmonths && strcmp(st->months[i].facility, code) == 0; i++) stats_add(&sum, &st->months[i]);
+        json_object_array_add(a, province_json(reg, code, &sum));
     }
-    free(v);
     return a;
 }
 
@@ -95,8 +94,8 @@ static json_object *months_and_total(const gd_stats *st, gd_stats_month *t)
 {
     gd_stats_month *v = malloc((st->nmonths + 1) * sizeof *v);
     if (!v) return NULL;
-    memcpy(v, st->months, st->nmonths * sizeof *v);
-    qsort(v, st->nmonths, sizeof *v, by_month);
+    if (st->nmonths) memcpy(v, st->months, st->nmonths * sizeof *v);
+    if (st->nmonths > 1) qsort(v, st->nmonths, sizeof *v, by_month);
     json_object *a = json_object_new_array();
     for (size_t i = 0; i < st->nmonths;) {
         gd_stats_month m = {.month = v[i].month};
@@ -125,8 +124,8 @@ static json_object *drg_mix(const gd_stats *st)
 {
     gd_stats_mdc *v = malloc((st->nmdcs + 1) * sizeof *v);
     if (!v) return NULL;
-    memcpy(v, st->mdcs, st->nmdcs * sizeof *v);
-    qsort(v, st->nmdcs, sizeof *v, by_mdc);
+    if (st->nmdcs) memcpy(v, st->mdcs, st->nmdcs * sizeof *v);
+    if (st->nmdcs > 1) qsort(v, st->nmdcs, sizeof *v, by_mdc);
     json_object *a = json_object_new_array();
     for (size_t i = 0; i < st->nmdcs;) {
         gd_stats_mdc m = v[i];
@@ -151,15 +150,15 @@ static json_object *drg_mix(const gd_stats *st)
 static gd_status dashboard_json(const gd_registry *reg, const gd_stats *st, json_object **out, gd_err *err)
 {
     gd_stats_month total = {0};
-    json_object *months = months_and_total(st, &total), *provinces = by_province(reg, st);
-    json_object *rules = stats_top_rules(st->rules, st->nrules), *mix = drg_mix(st);
-    if (!months || !provinces || !rules || !mix) {
+    json_object *months = months_and_total(st, &total), *rules = stats_top_rules(st->rules, st->nrules);
+    json_object *mix = drg_mix(st);
+    if (!months || !rules || !mix) {
         json_object_put(months);
-        json_object_put(provinces);
         json_object_put(rules);
         json_object_put(mix);
         return stats_nomem(err);
     }
+    json_object *provinces = by_province(reg, st);
     json_object *o = json_object_new_object();
     json_object_object_add(o, "totals", totals(&total));
     json_object_object_add(o, "by_province", provinces);
@@ -175,8 +174,12 @@ gd_status gd_stats_dashboard(gd_store *db, const gd_registry *reg, const char *p
                              json_object **out, gd_err *err)
 {
     *out = NULL;
+    gd_status fresh = gd_stats_refresh(db, err);
+    if (fresh != GD_OK) return fresh;
     gd_stats_query q = stats_query(w);
-    q.months = q.mdcs = q.rules = true;
+    q.months = q.mdcs = q.rules = q.by_month = true;
+    q.group_of = province_group;
+    q.group_ctx = (void *)reg;
     const char **codes = NULL;
     if (province && *province) {
         if (stats_facilities_of(reg, province, &codes, &q.nfacilities, err) != GD_OK) return GD_ENOMEM;

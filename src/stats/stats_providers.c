@@ -97,7 +97,7 @@ static gd_status ranking(const gd_registry *reg, const gd_stats *st, gd_provider
     rank_row *rows = sum_by_facility(st, &n);
     if (!rows) return stats_nomem(err);
     for (size_t i = 0; i < n; i++) rows[i].key = sort_key(&rows[i].sum, sort);
-    qsort(rows, n, sizeof *rows, by_key);
+    if (n > 1) qsort(rows, n, sizeof *rows, by_key);
     json_object *items = json_object_new_array();
     for (size_t i = 0; i < n && (!limit || i < limit); i++) json_object_array_add(items, rank_item(reg, &rows[i]));
     free(rows);
@@ -110,8 +110,10 @@ gd_status gd_stats_providers(gd_store *db, const gd_registry *reg, const char *p
                              gd_provider_sort sort, size_t limit, json_object **out, gd_err *err)
 {
     *out = NULL;
+    gd_status fresh = gd_stats_refresh(db, err);
+    if (fresh != GD_OK) return fresh;
     gd_stats_query q = stats_query(w);
-    q.months = true;
+    q.months = true;                 /* one cell per facility (not by month) */
     const char **codes = NULL;
     if (province && *province) {
         if (stats_facilities_of(reg, province, &codes, &q.nfacilities, err) != GD_OK) return GD_ENOMEM;
@@ -170,7 +172,7 @@ static bool collect_months(profile *p, const gd_stats *st)
     p->months = malloc((st->nmonths + 1) * sizeof *p->months);
     if (!p->months) return false;
     for (size_t i = 0; i < st->nmonths; i++) p->months[i] = st->months[i].month;
-    qsort(p->months, st->nmonths, sizeof *p->months, cmp_month);
+    if (st->nmonths > 1) qsort(p->months, st->nmonths, sizeof *p->months, cmp_month);
     size_t n = 0;
     for (size_t i = 0; i < st->nmonths; i++)
         if (!n || p->months[n - 1] != p->months[i]) p->months[n++] = p->months[i];
@@ -288,7 +290,7 @@ static gd_status profile_read(gd_store *db, const gd_facility *f, const char **c
                               gd_stats_window w, gd_stats *months, gd_stats *rules, gd_err *err)
 {
     gd_stats_query q = stats_query(w);
-    q.months = true;
+    q.months = q.by_month = true;
     q.facilities = codes;
     q.nfacilities = ncodes;
     gd_status st = gd_store_stats(db, &q, months, err);
@@ -312,6 +314,8 @@ gd_status gd_stats_profile(gd_store *db, const gd_registry *reg, const gd_facili
                            json_object **out, gd_err *err)
 {
     *out = NULL;
+    gd_status fresh = gd_stats_refresh(db, err);
+    if (fresh != GD_OK) return fresh;
     size_t npeers = 0;
     const char **codes = peers_of(reg, f, &npeers);
     if (!codes) return stats_nomem(err);

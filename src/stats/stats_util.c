@@ -137,8 +137,8 @@ json_object *stats_top_rules(const gd_stats_rule *rules, size_t n)
 {
     gd_stats_rule *v = malloc((n + 1) * sizeof *v);
     if (!v) return NULL;
-    memcpy(v, rules, n * sizeof *v);
-    qsort(v, n, sizeof *v, by_rule);
+    if (n) memcpy(v, rules, n * sizeof *v);
+    if (n > 1) qsort(v, n, sizeof *v, by_rule);
     size_t m = 0;
     for (size_t i = 0; i < n; i++) {
         if (m && strcmp(v[m - 1].rule, v[i].rule) == 0) {
@@ -148,7 +148,7 @@ json_object *stats_top_rules(const gd_stats_rule *rules, size_t n)
             v[m++] = v[i];
         }
     }
-    qsort(v, m, sizeof *v, by_amount);
+    if (m > 1) qsort(v, m, sizeof *v, by_amount);
     json_object *a = json_object_new_array();
     for (size_t i = 0; i < m && i < GD_STATS_TOP_RULES; i++) {
         json_object *o = json_object_new_object();

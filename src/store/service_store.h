@@ -134,9 +134,10 @@ typedef struct gd_head_query {
 gd_status gd_store_list_heads(gd_store *s, const gd_head_query *q, gd_decision_scan_fn fn, void *ctx,
                               uint64_t *total, gd_err *err);
 
-/* The risk score of a claim's head (found = false when none). */
+/* The risk score of a claim's head (found = false when none); reasons and
+ * model (size bytes each, may be NULL) get the JSON reasons and the model id. */
 gd_status gd_store_claim_risk(gd_store *s, const char *facility, const char *claim_key, int32_t *score_e4,
-                              bool *flagged, char *reasons, size_t size, bool *found, gd_err *err);
+                              bool *flagged, char *reasons, char *model, size_t size, bool *found, gd_err *err);
 
 /* ---- sources: the files claims came from ------------------------------ */
 

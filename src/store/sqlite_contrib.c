@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "base/buf.h"
+#include "base/keysort.h"
 
 #define CHUNK 64
 
@@ -402,8 +403,8 @@ typedef struct decl_key { int64_t employer; int32_t period; uint64_t person; siz
 static int decl_cmp(const void *x, const void *y)
 {
     const decl_key *a = x, *b = y;
-    if (a->employer != b->employer) return a->employer < b->employer ? -1 : 1;
     if (a->period != b->period) return a->period < b->period ? -1 : 1;
+    if (a->employer != b->employer) return a->employer < b->employer ? -1 : 1;
     if (a->person != b->person) return a->person < b->person ? -1 : 1;
     return a->row < b->row ? -1 : a->row > b->row;
 }
@@ -425,16 +426,16 @@ static void bind_decl(sqlite3_stmt *st, int base, const decl_key *k, const gd_de
 static gd_status find_stored(sq_store *s, sqlite3_stmt *q, const decl_key *k, size_t n, const gd_declaration *decl,
                              gd_declaration *old, gd_err *err)
 {
-    sqlite3_bind_int64(q, 1, k[0].employer);
-    sqlite3_bind_int(q, 2, gd_month_yyyymm(k[0].period));
+    sqlite3_bind_int(q, 1, gd_month_yyyymm(k[0].period));
+    sqlite3_bind_int64(q, 2, k[0].employer);
     sqlite3_bind_int64(q, 3, (sqlite3_int64)k[0].person);
-    sqlite3_bind_int64(q, 4, k[n - 1].employer);
-    sqlite3_bind_int(q, 5, gd_month_yyyymm(k[n - 1].period));
+    sqlite3_bind_int(q, 4, gd_month_yyyymm(k[n - 1].period));
+    sqlite3_bind_int64(q, 5, k[n - 1].employer);
     sqlite3_bind_int64(q, 6, (sqlite3_int64)k[n - 1].person);
     size_t i = 0;
     int rc;
     while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-        decl_key x = {sqlite3_column_int64(q, 0), gd_month_from_yyyymm(sqlite3_column_int(q, 1)),
+        decl_key x = {sqlite3_column_int64(q, 1), gd_month_from_yyyymm(sqlite3_column_int(q, 0)),
                       (uint64_t)sqlite3_column_int64(q, 2), 0};
         while (i < n && decl_cmp(&k[i], &x) < 0) i++;   /* x.row = 0: an equal key stops the walk */
         if (i == n || k[i].employer != x.employer || k[i].period != x.period || k[i].person != x.person) continue;
@@ -451,21 +452,30 @@ static gd_status find_stored(sq_store *s, sqlite3_stmt *q, const decl_key *k, si
 }
 
 #define DECL_HEAD "INSERT INTO contrib_declarations (employer, period, person, card_group, salary, change, change_day)"
-#define DECL_TAIL " ON CONFLICT (employer, period, person) DO UPDATE SET card_group = excluded.card_group," \
+#define DECL_TAIL " ON CONFLICT (period, employer, person) DO UPDATE SET card_group = excluded.card_group," \
                   " salary = excluded.salary, change = excluded.change, change_day = excluded.change_day"
-#define DECL_RANGE "SELECT employer, period, person, card_group, salary, change, change_day FROM contrib_declarations" \
-                   " WHERE (employer, period, person) BETWEEN (?1, ?2, ?3) AND (?4, ?5, ?6) ORDER BY employer, period, person"
+#define DECL_RANGE "SELECT period, employer, person, card_group, salary, change, change_day FROM contrib_declarations" \
+                   " WHERE (period, employer, person) BETWEEN (?1, ?2, ?3) AND (?4, ?5, ?6) ORDER BY period, employer, person"
 
 static gd_status insert_decls(sq_store *s, const decl_key *k, size_t n, const gd_declaration *decl,
                               gd_declaration *old, gd_err *err)
 {
-    sqlite3_stmt *many = NULL, *one = NULL, *range = NULL;
+    sqlite3_stmt *many = NULL, *one = NULL, *range = NULL, *any = NULL;
     gd_status st = prepare_insert(s, DECL_HEAD, 7, CHUNK, DECL_TAIL, &many, err);
     if (st == GD_OK) st = prepare_insert(s, DECL_HEAD, 7, 1, DECL_TAIL, &one, err);
     if (st == GD_OK) st = prepare(s, DECL_RANGE, &range, err);
+    if (st == GD_OK) st = prepare(s, "SELECT 1 FROM contrib_declarations WHERE period = ?1 LIMIT 1", &any, err);
+    gd_month checked = -1;
+    bool fresh = false;                       /* no line of the month stored yet: nothing to replace */
     for (size_t i = 0; st == GD_OK && i < n;) {
         size_t m = n - i >= CHUNK ? CHUNK : 1;
-        st = find_stored(s, range, k + i, m, decl, old, err);
+        if (k[i].period != checked) {
+            checked = k[i].period;
+            sqlite3_bind_int(any, 1, gd_month_yyyymm(checked));
+            fresh = sqlite3_step(any) != SQLITE_ROW;
+            sqlite3_reset(any);
+        }
+        if (!fresh || k[i + m - 1].period != checked) st = find_stored(s, range, k + i, m, decl, old, err);
         sqlite3_stmt *ins = m == CHUNK ? many : one;
         for (size_t j = 0; st == GD_OK && j < m; j++) bind_decl(ins, (int)j * 7, &k[i + j], &decl[k[i + j].row]);
         if (st == GD_OK) st = step_done(s, ins, "inserting declarations", err);
@@ -474,17 +484,11 @@ static gd_status insert_decls(sq_store *s, const decl_key *k, size_t n, const gd
     sqlite3_finalize(many);
     sqlite3_finalize(one);
     sqlite3_finalize(range);
+    sqlite3_finalize(any);
     return st;
 }
 
 typedef struct job { uint64_t person; int64_t employer; gd_month period; bool left; } job;
-
-static int job_cmp(const void *x, const void *y)
-{
-    const job *a = x, *b = y;
-    if (a->person != b->person) return a->person < b->person ? -1 : 1;
-    return a->period < b->period ? -1 : a->period > b->period;
-}
 
 #define JOB_HEAD "INSERT INTO contrib_employment (person, employer, period, left_job)"
 #define JOB_TAIL " ON CONFLICT (person) DO UPDATE SET employer = excluded.employer, period = excluded.period," \
@@ -498,21 +502,8 @@ static void bind_job(sqlite3_stmt *st, int base, const job *j)
     sqlite3_bind_int(st, base + 4, j->left);
 }
 
-/* Employment from the latest month each employer declared in this batch. */
-static gd_status put_employment(sq_store *s, const decl_key *k, size_t n, const gd_declaration *decl, gd_err *err)
+static gd_status write_jobs(sq_store *s, const job *v, size_t m, gd_err *err)
 {
-    job *v = malloc((n ? n : 1) * sizeof *v);
-    if (!v) return gd_err_set(err, GD_ENOMEM, NULL, 0, NULL, "out of memory");
-    size_t m = 0;
-    for (size_t i = 0; i < n; i++) {
-        size_t e = i;                  /* end of this employer's block */
-        while (e + 1 < n && k[e + 1].employer == k[i].employer) e++;
-        for (size_t j = i; j <= e; j++)
-            if (k[j].period == k[e].period)
-                v[m++] = (job){k[j].person, k[j].employer, k[j].period, decl[k[j].row].change == GD_CHANGE_DECREASE};
-        i = e;
-    }
-    qsort(v, m, sizeof *v, job_cmp);
     sqlite3_stmt *many = NULL, *one = NULL;
     gd_status st = prepare_insert(s, JOB_HEAD, 4, CHUNK, JOB_TAIL, &many, err);
     if (st == GD_OK) st = prepare_insert(s, JOB_HEAD, 4, 1, JOB_TAIL, &one, err);
@@ -527,8 +518,65 @@ static gd_status put_employment(sq_store *s, const decl_key *k, size_t n, const 
     }
     sqlite3_finalize(many);
     sqlite3_finalize(one);
-    free(v);
     return st;
+}
+
+/* Employment from the latest month each employer declared in this batch,
+ * written in person order (k is in (month, employer, person) order, so a
+ * stable sort by person keeps a person's months ascending). */
+static gd_status put_employment(sq_store *s, const gd_book *b, const decl_key *k, size_t n, const gd_declaration *decl,
+                                gd_err *err)
+{
+    gd_month *latest = calloc(b->n + 1, sizeof *latest);
+    job *v = malloc((n ? n : 1) * sizeof *v);
+    gd_keyed *ix = malloc((n ? n : 1) * sizeof *ix), *tmp = malloc((n ? n : 1) * sizeof *tmp);
+    gd_status st = GD_OK;
+    if (!latest || !v || !ix || !tmp) st = gd_err_set(err, GD_ENOMEM, NULL, 0, NULL, "out of memory");
+    size_t m = 0;
+    for (size_t i = 0; st == GD_OK && i < n; i++) {
+        uint32_t a = decl[k[i].row].employer;
+        if (k[i].period > latest[a]) latest[a] = k[i].period;
+    }
+    for (size_t i = 0; st == GD_OK && i < n; i++) {
+        const gd_declaration *d = &decl[k[i].row];
+        if (k[i].period != latest[d->employer]) continue;
+        ix[m] = (gd_keyed){k[i].person, (uint32_t)m};
+        v[m++] = (job){k[i].person, k[i].employer, k[i].period, d->change == GD_CHANGE_DECREASE};
+    }
+    job *sorted = st == GD_OK ? malloc((m ? m : 1) * sizeof *sorted) : NULL;
+    if (st == GD_OK && !sorted) st = gd_err_set(err, GD_ENOMEM, NULL, 0, NULL, "out of memory");
+    if (st == GD_OK) {
+        gd_keysort(ix, m, tmp);
+        for (size_t i = 0; i < m; i++) sorted[i] = v[ix[i].index];
+        st = write_jobs(s, sorted, m, err);
+    }
+    free(sorted);
+    free(latest);
+    free(v);
+    free(ix);
+    free(tmp);
+    return st;
+}
+
+/* The rows in (month, employer id, person) order: two stable radix sorts. */
+static gd_status sort_keys(const gd_book *b, const gd_declaration *decl, size_t n, decl_key *k, gd_err *err)
+{
+    gd_keyed *ix = malloc(n * sizeof *ix), *tmp = malloc(n * sizeof *tmp);
+    if (!ix || !tmp) { free(ix); free(tmp); return gd_err_set(err, GD_ENOMEM, NULL, 0, NULL, "out of memory"); }
+    for (size_t i = 0; i < n; i++) ix[i] = (gd_keyed){decl[i].person, (uint32_t)i};
+    gd_keysort(ix, n, tmp);
+    for (size_t i = 0; i < n; i++) {
+        const gd_declaration *d = &decl[ix[i].index];
+        ix[i].key = (uint64_t)(uint32_t)d->period << 32 | (uint64_t)(uint32_t)b->acc[d->employer].emp.id;
+    }
+    gd_keysort(ix, n, tmp);
+    for (size_t i = 0; i < n; i++) {
+        const gd_declaration *d = &decl[ix[i].index];
+        k[i] = (decl_key){b->acc[d->employer].emp.id, d->period, d->person, ix[i].index};
+    }
+    free(ix);
+    free(tmp);
+    return GD_OK;
 }
 
 gd_status gd_cstore_put_declarations(gd_store *base, const gd_book *b, const gd_declaration *decl, size_t n,
@@ -536,21 +584,21 @@ gd_status gd_cstore_put_declarations(gd_store *base, const gd_book *b, const gd_
 {
     gd_status st = ready(base, err);
     if (st != GD_OK || n == 0) return st;
+    if (n > UINT32_MAX) return gd_err_set(err, GD_EUSAGE, NULL, 0, NULL, "too many declarations in one call");
     decl_key *k = malloc(n * sizeof *k);
     if (!k) return gd_err_set(err, GD_ENOMEM, NULL, 0, NULL, "out of memory");
     for (size_t i = 0; i < n; i++) {
-        k[i] = (decl_key){b->acc[decl[i].employer].emp.id, decl[i].period, decl[i].person, i};
         old[i] = decl[i];
         old[i].salary = -1;
     }
-    qsort(k, n, sizeof *k, decl_cmp);
+    st = sort_keys(b, decl, n, k, err);
     for (size_t i = 1; i < n && st == GD_OK; i++)
         if (k[i].employer == k[i - 1].employer && k[i].period == k[i - 1].period && k[i].person == k[i - 1].person)
             st = gd_err_set(err, GD_EINPUT, NULL, (long)(k[i].row + 1), "person_id",
                             "duplicate declaration of person %010llu for the month (first at row %zu)",
                             (unsigned long long)k[i].person, k[i - 1].row + 1);
     if (st == GD_OK) st = insert_decls(sq(base), k, n, decl, old, err);
-    if (st == GD_OK) st = put_employment(sq(base), k, n, decl, err);
+    if (st == GD_OK) st = put_employment(sq(base), b, k, n, decl, err);
     free(k);
     return st;
 }

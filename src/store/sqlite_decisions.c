@@ -551,10 +551,14 @@ gd_status gd_store_list_heads(gd_store *base, const gd_head_query *q, gd_decisio
         gd_buf_printf(&b, "h.%.*s,", n, c);
         c = end ? end + 1 : NULL;
     }
-    gd_buf_puts(&b, "d.record FROM claim_heads h JOIN decisions d ON d.facility = h.facility"
-                    " AND d.claim_key = h.claim_key AND d.revision = h.revision");
+    /* The page's keys first (an index walk on admitted_at), then the
+     * records of those rows only. */
+    gd_buf_puts(&b, "d.record FROM (SELECT h.facility AS f, h.claim_key AS k FROM claim_heads h");
     head_where(&b, q);
-    gd_buf_printf(&b, " ORDER BY h.admitted_at DESC, h.facility, h.claim_key LIMIT %zu OFFSET %zu",
+    gd_buf_printf(&b, " ORDER BY h.admitted_at DESC, h.facility, h.claim_key LIMIT %zu OFFSET %zu) p"
+                      " JOIN claim_heads h ON h.facility = p.f AND h.claim_key = p.k"
+                      " JOIN decisions d ON d.facility = h.facility AND d.claim_key = h.claim_key"
+                      " AND d.revision = h.revision ORDER BY h.admitted_at DESC, h.facility, h.claim_key",
                   q->limit ? q->limit : 50, q->offset);
     sqlite3_stmt *st;
     int rc = gd_buf_ok(&b) ? sqlite3_prepare_v2(s->db, gd_buf_cstr(&b), -1, &st, NULL) : SQLITE_NOMEM;
@@ -567,13 +571,13 @@ gd_status gd_store_list_heads(gd_store *base, const gd_head_query *q, gd_decisio
 }
 
 gd_status gd_store_claim_risk(gd_store *base, const char *facility, const char *claim_key, int32_t *score_e4,
-                              bool *flagged, char *reasons, size_t size, bool *found, gd_err *err)
+                              bool *flagged, char *reasons, char *model, size_t size, bool *found, gd_err *err)
 {
     sq_store *s = sq(base);
     sqlite3_stmt *st;
     *found = false;
     if (s->schema_version < 6) return GD_OK;
-    if (sqlite3_prepare_v2(s->db, "SELECT score_e4, flagged, reasons FROM claim_risk"
+    if (sqlite3_prepare_v2(s->db, "SELECT score_e4, flagged, reasons, model FROM claim_risk"
                            " WHERE facility = ?1 AND claim_key = ?2", -1, &st, NULL) != SQLITE_OK)
         return sq_fail(s->db, err, "reading a risk score");
     bind_text(st, 1, facility);
@@ -583,8 +587,9 @@ gd_status gd_store_claim_risk(gd_store *base, const char *facility, const char *
         *found = true;
         *score_e4 = sqlite3_column_int(st, 0);
         *flagged = sqlite3_column_int(st, 1) != 0;
-        const unsigned char *t = sqlite3_column_text(st, 2);
-        snprintf(reasons, size, "%s", t ? (const char *)t : "[]");
+        const unsigned char *t = sqlite3_column_text(st, 2), *m = sqlite3_column_text(st, 3);
+        if (reasons) snprintf(reasons, size, "%s", t ? (const char *)t : "[]");
+        if (model) snprintf(model, size, "%s", m ? (const char *)m : "");
     }
     sqlite3_finalize(st);
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? GD_OK : sq_fail(s->db, err, "reading a risk score");

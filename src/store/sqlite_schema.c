@@ -248,6 +248,8 @@ static const char schema_v6[] =
     " prev_hash BLOB NOT NULL CHECK (length(prev_hash) = 32),"
     " hash BLOB NOT NULL CHECK (length(hash) = 32));"
     "CREATE INDEX audit_log_object ON audit_log (object, id);"
+    "CREATE INDEX claim_heads_admitted ON claim_heads (admitted_at);"
+    "CREATE INDEX claim_heads_facility_admitted ON claim_heads (facility, admitted_at);"
     "CREATE TABLE claim_risk ("
     " facility TEXT NOT NULL, claim_key TEXT NOT NULL, revision INTEGER NOT NULL,"
     " score_e4 INTEGER NOT NULL, flagged INTEGER NOT NULL, reasons TEXT NOT NULL,"
@@ -336,7 +338,7 @@ static const char schema_v7[] =
     " employer INTEGER NOT NULL, period INTEGER NOT NULL, person INTEGER NOT NULL,"
     " card_group TEXT NOT NULL, salary INTEGER NOT NULL CHECK (salary >= 0),"
     " change TEXT NOT NULL CHECK (change IN ('','increase','decrease')), change_day INTEGER NOT NULL,"
-    " PRIMARY KEY (employer, period, person)) WITHOUT ROWID;"
+    " PRIMARY KEY (period, employer, person)) WITHOUT ROWID;"
     "CREATE TABLE contrib_employment ("
     " person INTEGER PRIMARY KEY, employer INTEGER NOT NULL, period INTEGER NOT NULL, left_job INTEGER NOT NULL);"
     "CREATE TABLE contrib_payments ("
@@ -368,6 +370,67 @@ static const char schema_v7[] =
     " e.counter, e.amount, date(e.posted_on * 86400, 'unixepoch') AS posted_on, e.source"
     " FROM contrib_entries e JOIN contrib_employers m ON m.id = e.employer;";
 
+/* Drug supply (eLMIS; docs/elmis.md, sqlite_elmis.c): bid awards (one row
+ * per facility covered by an award), monthly stock reports and the lots
+ * held at the end of a month.  Quantities in thousandths of a unit, prices
+ * in milli-VND per unit, months as year * 12 + month - 1, dates INTEGER days;
+ * every row remembers its load (elmis_loads). */
+static const char schema_v8[] =
+    "CREATE TABLE elmis_loads (id INTEGER PRIMARY KEY, file TEXT NOT NULL, kind TEXT NOT NULL"
+    " CHECK (kind IN ('bids','stock','lots')), loaded_at TEXT NOT NULL, rows INTEGER NOT NULL);"
+    "CREATE TABLE elmis_bid_awards ("
+    " decision TEXT NOT NULL, package TEXT NOT NULL, grp TEXT NOT NULL, year INTEGER NOT NULL,"
+    " drug TEXT NOT NULL, facility TEXT NOT NULL, supplier TEXT NOT NULL,"
+    " price INTEGER NOT NULL CHECK (price >= 0), quantity INTEGER NOT NULL CHECK (quantity >= 0),"
+    " valid_from INTEGER NOT NULL, valid_to INTEGER, load_id INTEGER NOT NULL, line INTEGER NOT NULL,"
+    " PRIMARY KEY (decision, package, grp, year, drug, facility)) WITHOUT ROWID;"
+    "CREATE INDEX elmis_bid_awards_fd ON elmis_bid_awards (facility, drug, valid_from);"
+    "CREATE TABLE elmis_stock ("
+    " facility TEXT NOT NULL, drug TEXT NOT NULL, month INTEGER NOT NULL,"
+    " opening INTEGER NOT NULL, received INTEGER NOT NULL, dispensed INTEGER NOT NULL,"
+    " losses INTEGER NOT NULL, closing INTEGER NOT NULL, load_id INTEGER NOT NULL, line INTEGER NOT NULL,"
+    " PRIMARY KEY (facility, drug, month)) WITHOUT ROWID;"
+    "CREATE TABLE elmis_lots ("
+    " facility TEXT NOT NULL, drug TEXT NOT NULL, month INTEGER NOT NULL, lot TEXT NOT NULL,"
+    " expiry INTEGER NOT NULL, quantity INTEGER NOT NULL, load_id INTEGER NOT NULL, line INTEGER NOT NULL,"
+    " PRIMARY KEY (facility, drug, month, lot)) WITHOUT ROWID;";
+
+/* Provider contracts and settlement (docs/settlement.md, sqlite_settle.c):
+ * versioned, effective-dated contracts per facility and year, bank accounts
+ * of facilities, and settlement documents per facility and quarter.  Money
+ * whole VND; dates INTEGER days; periods yyyyq (20251 = 2025 Q1).  Contract
+ * versions and settlement documents are immutable: triggers refuse any
+ * UPDATE or DELETE, a change is a new version. */
+#define SETTLE_IMMUTABLE(t) \
+    "CREATE TRIGGER " t "_no_update BEFORE UPDATE ON " t \
+    " BEGIN SELECT RAISE(ABORT, '" t " is immutable: write a new version'); END;" \
+    "CREATE TRIGGER " t "_no_delete BEFORE DELETE ON " t \
+    " BEGIN SELECT RAISE(ABORT, '" t " is immutable: write a new version'); END;"
+static const char schema_v9[] =
+    "CREATE TABLE settle_contracts ("
+    " facility TEXT NOT NULL, year INTEGER NOT NULL, version INTEGER NOT NULL CHECK (version >= 1),"
+    " valid_from INTEGER NOT NULL,"
+    " method_outpatient TEXT NOT NULL CHECK (method_outpatient IN ('ffs','capitation')),"
+    " method_inpatient TEXT NOT NULL CHECK (method_inpatient IN ('ffs','drg')),"
+    " ceiling INTEGER NOT NULL CHECK (ceiling >= 0), advance_bp INTEGER NOT NULL CHECK (advance_bp BETWEEN 0 AND 10000),"
+    " over_ceiling TEXT NOT NULL CHECK (over_ceiling IN ('carry','refuse')),"
+    " kpis TEXT NOT NULL DEFAULT '', source TEXT NOT NULL, line INTEGER NOT NULL, created_at TEXT NOT NULL,"
+    " PRIMARY KEY (facility, year, version)) WITHOUT ROWID;"
+    SETTLE_IMMUTABLE("settle_contracts")
+    "CREATE TABLE settle_bank_accounts ("
+    " facility TEXT NOT NULL, valid_from INTEGER NOT NULL, bic TEXT NOT NULL, bank_name TEXT NOT NULL,"
+    " account TEXT NOT NULL, holder TEXT NOT NULL, source TEXT NOT NULL, line INTEGER NOT NULL,"
+    " PRIMARY KEY (facility, valid_from)) WITHOUT ROWID;"
+    "CREATE TABLE settlements ("
+    " id TEXT PRIMARY KEY, facility TEXT NOT NULL, period INTEGER NOT NULL,"
+    " version INTEGER NOT NULL CHECK (version >= 1), created_at TEXT NOT NULL, created_by TEXT NOT NULL,"
+    " reason TEXT NOT NULL, contract_version INTEGER NOT NULL,"
+    " advance INTEGER NOT NULL, accepted INTEGER NOT NULL, recoveries INTEGER NOT NULL,"
+    " over_refused INTEGER NOT NULL, held INTEGER NOT NULL, brought_forward INTEGER NOT NULL,"
+    " balance INTEGER NOT NULL, document TEXT NOT NULL,"
+    " UNIQUE (facility, period, version)) WITHOUT ROWID;"
+    SETTLE_IMMUTABLE("settlements");
+
 typedef struct migration { int version; const char *name; const char *sql; } migration;
 
 static const migration migrations[] = {
@@ -378,6 +441,8 @@ static const migration migrations[] = {
     {5, "risk facts of claims", schema_v5},
     {6, "review service: users, audit log, risk, reviews, appeals, post-payment audits", schema_v6},
     {7, "contributions: employers, declarations, ledger, payments, plans, enrollments", schema_v7},
+    {8, "drug supply (eLMIS): bid awards, stock reports, lots", schema_v8},
+    {9, "provider contracts, bank accounts and settlements", schema_v9},
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 

@@ -54,9 +54,15 @@ static inline void sp_put(unsigned char *p, uint64_t v, int bytes)
 
 static inline uint64_t sp_get(const unsigned char *p, int bytes)
 {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    uint64_t v = 0;                                  /* one load on little-endian hosts */
+    memcpy(&v, p, (size_t)bytes);
+    return v;
+#else
     uint64_t v = 0;
     for (int i = 0; i < bytes; i++) v |= (uint64_t)p[i] << (8 * i);
     return v;
+#endif
 }
 
 /* Writes c into out (SP_MAX bytes); returns the length. */

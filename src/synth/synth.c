@@ -11,6 +11,7 @@
  * memory holds only the shards in flight.
  */
 #include "synth/sy_claim.h"
+#include "synth/sy_elmis.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -209,6 +210,7 @@ typedef struct run_ctx {
     gd_status st;
     gd_err err;
     uint64_t progress_claims;
+    sy_elmis *elmis;              /* drug quantities per facility, drug and month (sy_elmis.c) */
 } run_ctx;
 
 typedef struct worker {
@@ -357,6 +359,7 @@ static gd_status write_unit(worker *w, const unit *u, gd_buf *truth, shard_stats
         sy_claim_header(p, i, w->c, w->tmp);
         sy_claim_body(p, w->c, w->tmp);
         sy_xml_hoso(p, w->c, (uint32_t)(i - u->first + 1), &w->out, &w->doc);
+        sy_elmis_note(x->elmis, p, w->c);
         ss->claims++;
         ss->lines += w->c->n_lines;
         if (w->c->kind != SY_K_NONE) {
@@ -583,6 +586,7 @@ gd_status gd_synth_run(const gd_synth_opts *opts, gd_synth_report *report, gd_er
     x.p = p;
     x.dir = opts->out_dir;
     if (st == GD_OK && plan_units(&x) != GD_OK) st = gd_err_set(err, GD_ENOMEM, NULL, 0, NULL, "out of memory");
+    if (st == GD_OK) st = sy_elmis_new(p, &x.elmis, err);
     bool truth_open = false;
     if (st == GD_OK) {
         st = sy_file_open(&x.truth, opts->out_dir, "truth.csv", 2u << 20, err);
@@ -610,6 +614,10 @@ gd_status gd_synth_run(const gd_synth_opts *opts, gd_synth_report *report, gd_er
         rep.bytes += x.bytes;
         st = write_manifest(p, &x, &rep, err);
     }
+    if (st == GD_OK && !opts->no_contrib) st = sy_write_contrib(p, opts->out_dir, &rep.bytes, err);
+    uint64_t elmis_bytes = 0;   /* eLMIS files (sy_elmis.c): separate, not counted in the report */
+    if (st == GD_OK) st = sy_elmis_write(x.elmis, p, opts->out_dir, &elmis_bytes, err);
+    sy_elmis_free(x.elmis);
     free_ctx(&x);
     sy_plan_free(p);
     free(p);

@@ -39,6 +39,8 @@ typedef struct gd_synth_opts {
     const char *period_to;      /* NULL = 2025-12-31 (inclusive; 28 to 3660 days) */
     uint32_t threads;           /* worker threads; 0 = one per online CPU (max 8).
                                    The output does not depend on it. */
+    bool no_contrib;            /* leave out the contribution files (employers.csv, declarations.csv,
+                                   payments.csv, plans.csv, households.csv, students.csv) */
 } gd_synth_opts;
 
 typedef struct gd_synth_report {

@@ -382,6 +382,9 @@ void sy_put_milli(gd_buf *b, int64_t milli);    /* "2289.998" */
 /* ---- registry and catalog files (sy_registry.c) ---------------------------------------- */
 
 gd_status sy_write_registry(const sy_plan *p, const char *dir, gd_synth_report *rep, uint64_t *bytes, gd_err *err);
+/* The contribution files (sy_contrib.c): employers, declarations, payments,
+ * plans, households, students; written last. */
+gd_status sy_write_contrib(const sy_plan *p, const char *dir, uint64_t *bytes, gd_err *err);
 /* persons.csv and cards.csv (people [from, to) appended to open files). */
 void sy_write_people(const sy_plan *p, sy_file *persons, sy_file *cards, uint64_t *n_cards);
 

@@ -36,6 +36,7 @@ static int teardown(void **state)
     world *w = *state;
     gd_store_close(w->s);
     tu_remove_tree(w->dir);
+    free(w->dir);
     free(w);
     return 0;
 }

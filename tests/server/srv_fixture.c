@@ -166,7 +166,8 @@ st_world *st_world_open(unsigned people, unsigned claims, unsigned long seed)
 {
     st_world *w = calloc(1, sizeof *w);
     if (!w) return NULL;
-    w->dir = strdup(tu_make_tmpdir("srv"));
+    w->dir = tu_make_tmpdir("srv");
+    if (!w->dir) { free(w); return NULL; }
     snprintf(w->store_path, sizeof w->store_path, "%s/store.db", w->dir);
     if (!make_country(w, people, claims, seed) || !prepare_store(w)) { st_world_close(w); return NULL; }
     gd_server_opts o = {.store_path = w->store_path, .data_dir = GD_SOURCE_DIR "/data",
@@ -263,6 +264,20 @@ bool st_call(const st_world *w, const char *method, const char *path, const char
     bool ok = n > 0 && (size_t)n < sizeof head && send_all(fd, head, (size_t)n) &&
               (!body || send_all(fd, body, body_len));
     shutdown(fd, SHUT_WR);
+    size_t len = 0;
+    char *raw = ok ? read_all(fd, &len) : NULL;
+    close(fd);
+    ok = raw && parse_reply(raw, len, out);
+    free(raw);
+    return ok;
+}
+
+bool st_call_raw(const st_world *w, const char *request, st_reply *out)
+{
+    memset(out, 0, sizeof *out);
+    int fd = connect_local(w->port);
+    if (fd < 0) return false;
+    bool ok = send_all(fd, request, strlen(request));
     size_t len = 0;
     char *raw = ok ? read_all(fd, &len) : NULL;
     close(fd);

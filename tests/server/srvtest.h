@@ -55,6 +55,8 @@ void st_world_close(st_world *w);
 /* extra_headers: "Name: value\r\n..." or NULL; body may be NULL. */
 bool st_call(const st_world *w, const char *method, const char *path, const char *extra_headers, const char *body,
              size_t body_len, const char *content_type, st_reply *out);
+/* Sends raw request bytes as they are and reads the answer. */
+bool st_call_raw(const st_world *w, const char *request, st_reply *out);
 /* The same as user u (Authorization: Bearer). */
 bool st_call_as(const st_world *w, int u, const char *method, const char *path, const char *json_body, st_reply *out);
 void st_reply_free(st_reply *r);

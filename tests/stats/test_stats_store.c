@@ -43,7 +43,7 @@ static const gd_stats_rule *rule_cell(const gd_stats *st, const char *facility, 
 static void stats_all(sfx *w, gd_stats *st)
 {
     assert_int_equal(gd_store_index_rule_hits(w->store, NULL, &w->err), GD_OK);
-    gd_stats_query q = {.from = GD_TIME_NONE, .to = GD_TIME_NONE, .months = true, .mdcs = true, .rules = true};
+    gd_stats_query q = {.from = GD_TIME_NONE, .to = GD_TIME_NONE, .months = true, .mdcs = true, .rules = true, .by_month = true};
     assert_int_equal(gd_store_stats(w->store, &q, st, &w->err), GD_OK);
 }
 
@@ -227,7 +227,7 @@ static void a_window_cuts_by_admission_time(void **state)
     sfx *w = *state;
     index_hits(w, SFX_NHEADS - 1);
     gd_stats_query q = {.from = sfx_time(4, 1, 0), .to = gd_time_from_date(gd_date_from_ymd(2025, 4, 30), 23, 59),
-                        .months = true, .rules = true};
+                        .months = true, .rules = true, .by_month = true};
     gd_stats st;
     assert_int_equal(gd_store_stats(w->store, &q, &st, &w->err), GD_OK);
     assert_int_equal(st.nmonths, 2);
@@ -246,7 +246,7 @@ static void a_facility_list_reads_only_those(void **state)
     index_hits(w, SFX_NHEADS - 1);
     const char *fs[] = {"79001", "01002", "79001", "99999"};
     gd_stats_query q = {.from = GD_TIME_NONE, .to = GD_TIME_NONE, .facilities = fs, .nfacilities = 4,
-                        .months = true, .mdcs = true};
+                        .months = true, .mdcs = true, .by_month = true};
     gd_stats st;
     assert_int_equal(gd_store_stats(w->store, &q, &st, &w->err), GD_OK);
     assert_int_equal(st.nmonths, 3);
@@ -261,6 +261,38 @@ static void a_facility_list_reads_only_those(void **state)
     q.nfacilities = 0;                                          /* an empty list: nothing */
     assert_int_equal(gd_store_stats(w->store, &q, &st, &w->err), GD_OK);
     assert_int_equal(st.nmonths, 0);
+    gd_stats_free(&st);
+}
+
+/* Groups by the code's province; 79010 left out. */
+static void province_of(void *ctx, const char *facility, char group[6])
+{
+    (void)ctx;
+    if (strcmp(facility, "79010") == 0) group[0] = '\0';
+    else snprintf(group, 6, "%.2s", facility);
+}
+
+static void cells_follow_the_callers_groups(void **state)
+{
+    sfx *w = *state;
+    index_hits(w, SFX_NHEADS - 1);
+    gd_stats_query q = {.from = GD_TIME_NONE, .to = GD_TIME_NONE, .months = true, .mdcs = true, .rules = true,
+                        .group_of = province_of};
+    gd_stats st;
+    assert_int_equal(gd_store_stats(w->store, &q, &st, &w->err), GD_OK);
+    assert_int_equal(st.nmonths, 2);                            /* one cell per group: not by month */
+    assert_string_equal(st.months[0].facility, "01");
+    assert_int_equal(st.months[0].month, 0);
+    assert_int_equal(st.months[0].claims, 6);                   /* 01001 x5 + 01002 */
+    assert_int_equal(st.months[0].fund_pays, 7600000 + 2880000 + 160000);
+    assert_string_equal(st.months[1].facility, "79");
+    assert_int_equal(st.months[1].claims, 3);                   /* 79010 left out */
+    assert_int_equal(st.months[1].fund_pays, 2720000);
+    assert_int_equal(st.nmdcs, 4);                              /* 01/04, 01/06, 79/04, 79/26 */
+    assert_int_equal(st.mdcs[0].cases, 1);
+    assert_string_equal(st.rules[1].facility, "01");
+    assert_string_equal(st.rules[1].rule, "PRICE_ABOVE_BID");
+    assert_int_equal(st.rules[1].amount, 1200000);
     gd_stats_free(&st);
 }
 
@@ -298,6 +330,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(risk_scores_written_later_reach_the_statistics, sfx_setup, sfx_teardown),
         cmocka_unit_test_setup_teardown(a_window_cuts_by_admission_time, sfx_setup, sfx_teardown),
         cmocka_unit_test_setup_teardown(a_facility_list_reads_only_those, sfx_setup, sfx_teardown),
+        cmocka_unit_test_setup_teardown(cells_follow_the_callers_groups, sfx_setup, sfx_teardown),
         cmocka_unit_test_setup_teardown(a_record_with_bad_flags_is_named, sfx_setup, sfx_teardown),
         cmocka_unit_test(months_are_named_and_numbered),
     };

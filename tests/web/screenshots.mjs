@@ -3,8 +3,8 @@ import { launch, newPage, login, BASE } from './lib.mjs';
 
 const out = process.argv[2] || 'docs/screenshots';
 const lang = process.env.GD_LANG || 'vi';
-const reviewer = [process.env.GD_REVIEWER || 'reviewer', process.env.GD_REVIEWER_PASSWORD || 'reviewer-pass-1'];
-const manager = [process.env.GD_MANAGER || 'manager', process.env.GD_MANAGER_PASSWORD || 'manager-pass-1'];
+const reviewer = [process.env.GD_REVIEWER || 'reviewer', process.env.GD_REVIEWER_PASSWORD || 'demo-reviewer'];
+const manager = [process.env.GD_MANAGER || 'manager', process.env.GD_MANAGER_PASSWORD || 'demo-manager'];
 
 async function setLang(page) {
   await page.selectOption('[data-testid=lang]', lang);
@@ -20,9 +20,14 @@ try {
   await page.screenshot({ path: out + '/queue.png' });
   console.log('wrote', out + '/queue.png');
 
-  // the first claim of the queue that has line flags
-  const links = await page.$$eval('[data-testid=queue-table] a.claimlink', (as) => as.map((a) => a.getAttribute('href')));
-  await page.goto(BASE + '/' + links[0]);
+  // a claim with flags: the first of the whole queue (by claimed amount) with a rule
+  await page.goto(BASE + '/#/queue?status=all&sort=claimed');
+  await page.waitForSelector('[data-testid=queue-table] tbody tr a.claimlink');
+  const href = await page.$$eval('[data-testid=queue-table] tbody tr', (rows) => {
+    const r = rows.find((x) => x.querySelector('td.rules .tag')) || rows[0];
+    return r.querySelector('a.claimlink').getAttribute('href');
+  });
+  await page.goto(BASE + '/' + href);
   await page.waitForSelector('[data-testid=lines]');
   await page.screenshot({ path: out + '/claim.png', fullPage: true });
   console.log('wrote', out + '/claim.png');
@@ -40,7 +45,7 @@ try {
   await mpage.waitForSelector('#c-cost[data-chart=ready]');
   await mpage.screenshot({ path: out + '/profile.png', fullPage: true });
   console.log('wrote', out + '/profile.png');
-  const errs = [...page.errors, ...mpage.errors];
+  const errs = [...page.errors, ...mpage.errors].filter((e) => !/Failed to load resource/.test(e));
   if (errs.length) { console.error('page errors:\n' + errs.join('\n')); process.exitCode = 1; }
 } finally {
   await browser.close();

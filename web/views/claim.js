@@ -47,7 +47,7 @@ function linesTable(lines, flagsByLine, tableName, opts) {
     { label: t('f.rejected'), num: true, render: (l) => (l.rejected_amount ? html`<b class="neg">${fmtInt(l.rejected_amount)}</b>` : fmtInt(l.rejected_amount)) },
     { label: t('f.flags'), cls: 'flags', render: (l) => flagList(flagsByLine.get(lineKey(l.table, l.stt)) || []) },
   ];
-  if (opts.canReview) {
+  if (opts.canReview && !opts.appealOpen) {
     cols.push({ label: '', render: (l) => html`<button type="button" class="btn small danger" data-reject-line="${lineKey(l.table, l.stt)}">${t('claim.reject_line_btn')}</button>` });
   }
   const title = tableName === 2 ? t('claim.xml2') : tableName === 3 ? t('claim.xml3') : 'XML' + tableName;
@@ -142,11 +142,14 @@ function appealForm(dec) {
     <div class="form-msg" role="status"></div></form>`;
 }
 
-function decideForm(a) {
-  const lines = a.lines || [];
+function decideForm(a, dec) {
+  // the lines a partial decision may restore: those contested, else every line with a rejected amount
+  let lines = a.lines || [];
+  if (!lines.length) lines = (dec.lines || []).filter((l) => l.rejected_amount > 0).map((l) => ({ table: tableNo(l.table), stt: l.stt }));
+  const statuses = lines.length ? ['upheld', 'overturned', 'partial'] : ['upheld', 'overturned'];
   return html`<form class="panel-form decide-form" data-appeal="${a.id}" data-testid="decide-form">
     <strong>${t('claim.decide_appeal', { id: a.id })}</strong>
-    <label>${t('f.status')}<select name="status">${['upheld', 'overturned', 'partial'].map((s) => html`<option value="${s}">${tv('appeal', s)}</option>`)}</select></label>
+    <label>${t('f.status')}<select name="status">${statuses.map((s) => html`<option value="${s}">${tv('appeal', s)}</option>`)}</select></label>
     <label class="grow">${t('f.response')}<input name="response" required></label>
     ${lines.length ? html`<fieldset><legend>${t('claim.restore_lines')}</legend>${lines.map((l) => html`<label class="check"><input type="checkbox" name="line" value="${l.table}:${l.stt}"> XML${l.table} #${l.stt}</label>`)}</fieldset>` : ''}
     <button class="btn primary" type="submit">${t('common.submit')}</button>
@@ -213,8 +216,8 @@ export async function render(el, ctx) {
       <section class="card"><h2>${t('claim.amounts')}</h2>${amounts(dec.claimed !== undefined ? dec : c)}<h3>${t('f.drg')}</h3>${drgBlock(dec, c)}</section>
       <section class="card"><h2>${t('claim.risk')}</h2>${riskBlock(d.risk, c)}</section>
     </div>
-    ${canReview ? html`<section class="card"><h2>${t('claim.review')}</h2>${reviewForm(dec, reasons)}</section>` : ''}
-    <section class="card" data-testid="lines">${decisionLines(dec, { canReview })}</section>
+    ${canReview && !openAppeal ? html`<section class="card"><h2>${t('claim.review')}</h2>${reviewForm(dec, reasons)}</section>` : ''}
+    <section class="card" data-testid="lines">${decisionLines(dec, { canReview, appealOpen: !!openAppeal })}</section>
     <div class="cards2">
       <section class="card"><h2>${t('claim.revisions')}</h2>${table([
         { label: t('f.revision'), num: true, render: (r) => r.revision === c.revision ? html`<b>${r.revision}</b>` : r.revision },
@@ -247,10 +250,10 @@ export async function render(el, ctx) {
       { label: t('f.decided_by'), render: (a) => html`${a.decided_by || ''} <span class="muted small">${fmtTime(a.decided_at)}</span>` },
     ], appeals, { testid: 'appeals' })}
       ${role === 'facility' && !openAppeal ? html`<h3>${t('claim.appeal_form')}</h3>${appealForm(dec)}` : ''}
-      ${canReview && openAppeal ? decideForm(openAppeal) : ''}
+      ${canReview && openAppeal ? decideForm(openAppeal, dec) : ''}
     </section>
     ${staff ? html`<section class="card"><h2>${t('claim.audit')}</h2>${audit && audit.error ? errorBox(audit.error)
-      : html`<div class="${audit && audit.chain_ok === false ? 'alert error' : 'muted small'}">${audit && audit.chain_ok === false ? t('claim.audit_chain_bad') : t('claim.audit_chain_ok')}</div>${auditTable((audit && audit.entries) || [])}`}</section>` : ''}`.toString();
+      : html`${audit && typeof audit.chain_ok === 'boolean' ? html`<div class="${audit.chain_ok ? 'muted small' : 'alert error'}">${audit.chain_ok ? t('claim.audit_chain_ok') : t('claim.audit_chain_bad')}</div>` : ''}${auditTable((audit && audit.entries) || [])}`}</section>` : ''}`.toString();
 
   const rerender = (kind, text) => { flash = { kind, text }; ctx.refresh(); };
 

@@ -40,14 +40,14 @@ export async function render(el, ctx) {
       <section class="card chart"><h2>${t('dash.top_rules')}</h2><div class="cbox"><canvas id="c-rules"></canvas></div></section>
       <section class="card chart"><h2>${t('dash.drg_mix')}</h2><div class="cbox"><canvas id="c-drg"></canvas></div></section>
     </div>
-    <section class="card"><h2>${t('dash.by_province')}</h2>${table([
+    <section class="card"><h2>${t('dash.by_province')}</h2><div class="scroll">${table([
       { label: t('f.province'), render: (r) => html`${r.province} <span class="muted">${r.name || ''}</span>` },
       { label: t('f.claims'), num: true, render: (r) => fmtInt(r.claims) },
       { label: t('f.fund_pays'), num: true, render: (r) => fmtInt(r.fund_pays) },
       { label: t('f.rejected'), num: true, render: (r) => fmtInt(r.rejected_amount) },
       { label: t('dash.insured'), num: true, render: (r) => { const c = covProv.find((x) => x.province === r.province); return c ? fmtInt(c.insured) : ''; } },
       { label: t('dash.rate'), num: true, render: (r) => { const c = covProv.find((x) => x.province === r.province); return c ? fmtPct(c.rate) : ''; } },
-    ], byProv, { testid: 'dash-provinces' })}</section>`.toString();
+    ], byProv, { testid: 'dash-provinces' })}</div></section>`.toString();
 
   el.querySelector('#dash-period').addEventListener('submit', (e) => { e.preventDefault(); ctx.setParams(formData(e.target)); });
 
