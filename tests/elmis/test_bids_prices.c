@@ -65,6 +65,7 @@ static void bid_awards_csv_gives_one_row_per_facility(void **state)
     gd_arena_free(&a);
     free(path);
     tu_remove_tree(dir);
+    free(dir);
 }
 
 static void price_statistics_and_savings(void **state)

@@ -183,6 +183,7 @@ static void apply_writes_a_review_revision_once(void **state)
     gd_elmis_data_free(&d);
     gd_store_close(s);
     tu_remove_tree(dir);
+    free(dir);
 }
 
 int main(void)

@@ -148,6 +148,7 @@ static void the_reader_names_file_line_and_field(void **state)
     free(rows);
     free(path);
     tu_remove_tree(dir);
+    free(dir);
 }
 
 int main(void)

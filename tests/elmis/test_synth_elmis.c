@@ -77,6 +77,7 @@ static void the_synth_files_are_the_same_for_the_same_seed(void **state)
         free(y);
     }
     tu_remove_tree(dir);
+    free(dir);
 }
 
 int main(void)
