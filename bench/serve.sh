@@ -44,7 +44,7 @@ mkdir -p "$dir/held"
 # Hold back the files of the first province (by file name) for the submission run.
 first=$(ls "$dir/data/claims" | head -1 | cut -c1-2)
 mv "$dir/data/claims/$first"* "$dir/held/"
-"$bin" verify --db "$dir/store.db" --out "$dir/decisions.jsonl" "$dir/data/claims" >/dev/null || true
+"$bin" verify --db "$dir/store.db" --out "$dir/decisions.jsonl" "$dir/data/claims" >/dev/null 2>&1 || true
 "$bin" user add --db "$dir/store.db" --login hospital --name H --role facility --facility "$(ls "$dir/held" | head -1 | cut -c1-5)" --password bench-password >/dev/null
 "$bin" user add --db "$dir/store.db" --login manager --name M --role manager --password bench-password >/dev/null
 "$bin" user add --db "$dir/store.db" --login admin --name A --role admin --password bench-password >/dev/null
