@@ -16,7 +16,7 @@ static void synth_usage(FILE *out)
     fprintf(out,
             "usage: giamdinh synth --out DIR [--people N] [--facilities N] [--claims N] [--seed S]\n"
             "                      [--fraud-rate R] [--from YYYY-MM-DD] [--to YYYY-MM-DD]\n"
-            "                      [--threads N] [--data DIR]\n"
+            "                      [--readmission-rate R] [--threads N] [--data DIR]\n"
             "Writes a deterministic synthetic country into DIR: registry and catalog CSV files\n"
             "(docs/formats.md), claims/<facility>-<nnnn>.xml in the national XML format,\n"
             "truth.csv (the injected errors) and manifest.json.  The same options and seed give\n"
@@ -29,6 +29,9 @@ static void synth_usage(FILE *out)
             "                   habits (UPCODING hospitals, data/synth/provider_behaviour.csv)\n"
             "                   come on top and scale with R up to 0.05 (0 = none at all)\n"
             "  --from, --to     claim period (default 2025-01-01 .. 2025-12-31)\n"
+            "  --readmission-rate R  share of clean inpatient stays followed by an injected\n"
+            "                   readmission (same person and diagnosis, 1-28 days later), listed in\n"
+            "                   readmissions.csv (default 0: none; the other files are unchanged)\n"
             "  --threads N      worker threads (default: one per CPU, at most 8)\n"
             "  --data DIR       shipped data directory (default: %s)\n"
             "See docs/synth.md for what is generated.\n",
@@ -65,6 +68,7 @@ static int parse_args(int argc, char **argv, gd_synth_opts *o)
         else if (strcmp(a, "--facilities") == 0) { ok = cli_parse_count(v, &n) && n < 100000; o->facilities = (uint32_t)n; }
         else if (strcmp(a, "--threads") == 0) { ok = cli_parse_count(v, &n) && n <= 64; o->threads = (uint32_t)n; }
         else if (strcmp(a, "--fraud-rate") == 0) ok = parse_rate(v, &o->fraud_rate);
+        else if (strcmp(a, "--readmission-rate") == 0) ok = parse_rate(v, &o->readmission_rate);
         else if (strcmp(a, "--from") == 0) o->period_from = v;
         else if (strcmp(a, "--to") == 0) o->period_to = v;
         else { fprintf(stderr, "giamdinh synth: unknown option %s\n", a); synth_usage(stderr); return 2; }
@@ -101,5 +105,7 @@ int cmd_synth(int argc, char **argv)
     printf("synth: %llu claims (%llu lines) in %llu files, %llu injected errors in truth.csv; %.1f MB in %.1f s -> %s/\n",
            (unsigned long long)r.claims, (unsigned long long)r.claim_lines, (unsigned long long)r.claim_files,
            (unsigned long long)r.truth_rows, (double)r.bytes / 1e6, secs, o.out_dir);
+    if (o.readmission_rate > 0)
+        printf("synth: %llu injected readmissions in readmissions.csv\n", (unsigned long long)r.readmissions);
     return 0;
 }

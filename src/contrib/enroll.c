@@ -59,7 +59,7 @@ static gd_status run_start(const gd_cover_span *h, size_t n, gd_cover_span last,
 {
     gd_cover_span *v = malloc((n + 1) * sizeof *v);
     if (!v) return gd_err_set(err, GD_ENOMEM, NULL, 0, NULL, "out of memory");
-    memcpy(v, h, n * sizeof *v);
+    if (n) memcpy(v, h, n * sizeof *v);
     qsort(v, n, sizeof *v, span_cmp);
     gd_date start = last.from;
     for (size_t i = n; i-- > 0;) {

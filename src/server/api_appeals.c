@@ -143,12 +143,13 @@ static bool open_round(srv_req *r, appeal_req *q)
 
 void rv_post_appeal(srv_req *r)
 {
+    if (!srv_can_see_facility(r, r->params[0])) return;    /* scope before the body: 404 tells nothing */
     json_object *body = srv_body_object(r);
     if (!body) return;
     appeal_req q = {0};
     srv_now_iso(q.at, sizeof q.at);
     if (srv_field_str(r, body, "statement", true, &q.statement) && rv_lines_field(r, body, "lines", &q.lines, &q.nlines) &&
-        srv_can_see_facility(r, r->params[0]) && rv_begin(r)) {
+        rv_begin(r)) {
         bool ok = open_round(r, &q);
         appeal_copy a;
         if (rv_end(r, ok) && ok && read_appeal(r, q.id, &a)) {

@@ -400,10 +400,11 @@ static bool apply_action(srv_req *r, gd_review_action *a)
 
 static void post_review(srv_req *r)
 {
+    if (!srv_can_see_facility(r, r->params[0])) return;    /* scope before the body: 404 tells nothing */
     json_object *body = srv_body_object(r);
     if (!body) return;
     gd_review_action a = {0};
-    if (parse_action(r, body, &a) && srv_can_see_facility(r, r->params[0]) && rv_begin(r)) {
+    if (parse_action(r, body, &a) && rv_begin(r)) {
         bool ok = apply_action(r, &a);
         if (rv_end(r, ok) && ok) answer_claim(r, r->params[0], r->params[1]);
     }

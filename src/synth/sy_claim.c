@@ -338,6 +338,15 @@ static bool try_header_kind(const sy_plan *p, sy_claim *c, int k, sy_claim *tmp)
     return false;
 }
 
+/* Turns a clean claim into an injected readmission when drawn (sy_readmit.c). */
+static void try_readmission(const sy_plan *p, sy_claim *c, sy_claim *tmp)
+{
+    if (!p->readmit_ppm || c->lottery) return;
+    unsigned char saved[offsetof(sy_claim, lines)];
+    memcpy(saved, c, sizeof saved);
+    if (!sy_readmit_header(p, c, tmp)) memcpy(c, saved, sizeof saved);
+}
+
 void sy_claim_header(const sy_plan *p, uint64_t i, sy_claim *c, sy_claim *tmp)
 {
     memset(c, 0, offsetof(sy_claim, lines));
@@ -368,7 +377,10 @@ void sy_claim_header(const sy_plan *p, uint64_t i, sy_claim *c, sy_claim *tmp)
     int kind = sy_behaviour_draw(p, i, c->facility);
     c->lottery = kind != SY_K_NONE;
     if (c->lottery && try_header_kind(p, c, kind, tmp)) return;
-    if (!lottery_draw(p, i, &kind)) return;
+    if (!lottery_draw(p, i, &kind)) {
+        try_readmission(p, c, tmp);
+        return;
+    }
     c->lottery = true;
     /* Rotate through the kinds from the drawn one: the first feasible
      * header-level kind is applied now; a body-level kind is tried (with

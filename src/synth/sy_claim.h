@@ -70,6 +70,9 @@ typedef struct sy_claim {
     gd_time anchor;               /* DOCTOR_DOUBLE_BOOKED: the clashing order time */
     uint32_t anchor_prac;
     uint8_t outcome, discharge_type;
+    bool readmission;             /* an injected readmission (readmissions.csv) of claim index_of */
+    uint64_t index_of;
+    int readmit_gap;              /* days from the index stay's discharge to this admission */
 
     sy_line lines[SY_MAX_LINES];
     uint32_t n_lines;
@@ -109,6 +112,15 @@ bool sy_lottery(const sy_plan *p, uint64_t i, int *kind);
 /* The kind of a provider behaviour of the facility that touches claim i, or
  * SY_K_NONE (sy_behaviour.c). */
 int sy_behaviour_draw(const sy_plan *p, uint64_t i, uint32_t facility);
+
+/* Injected readmissions (sy_readmit.c, opt-in: plan.readmit_ppm > 0).  A
+ * clean inpatient claim o drawn as an index stay is followed by a
+ * readmission in claim o + 1 of the same facility (that claim's own
+ * content is given up).  sy_readmit_touches(i): claim i may be an index
+ * stay or a readmission, so it is never the original of a derived claim
+ * (duplicate, overlapping stay, double-booked order). */
+bool sy_readmit_touches(const sy_plan *p, uint64_t i);
+bool sy_readmit_header(const sy_plan *p, sy_claim *c, sy_claim *tmp);
 
 /* Injections (sy_inject.c). */
 bool sy_inject_header(const sy_plan *p, sy_claim *c, int kind, sy_claim *tmp);

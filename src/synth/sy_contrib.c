@@ -55,7 +55,7 @@ static gd_status load_sectors(cx *x, gd_err *err)
 {
     char path[4200];
     snprintf(path, sizeof path, "%s/contrib/synth_sectors.csv", x->p->data_dir);
-    static const char *const cols[] = {"sector", "weight", "foreign_ppm", "state_ppm", "chronic_ppm", "seasonal_ppm"};
+    static const char *const cols[] = {"sector", "weight", "foreign_ppm", "state_ppm", "chronic_ppm", "seasonal_ppm", NULL};
     int idx[6];
     gd_csv *c;
     gd_status st = gd_csv_open(&c, path, err);

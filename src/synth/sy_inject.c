@@ -96,7 +96,7 @@ static bool inject_duplicate(const sy_plan *p, sy_claim *c, sy_claim *tmp)
     for (int a = 0; a < 16; a++) {
         uint64_t i1 = f->claim_first + sy_hash(p, 0xd0, c->index, (uint64_t)a) % span;
         int dummy;
-        if (sy_lottery(p, i1, &dummy)) continue;
+        if (sy_lottery(p, i1, &dummy) || sy_readmit_touches(p, i1)) continue;
         sy_claim_header(p, i1, tmp, NULL);
         uint64_t index = c->index;
         bool lottery = c->lottery;
@@ -119,7 +119,7 @@ static bool inject_overlap(const sy_plan *p, sy_claim *c, sy_claim *tmp)
         if (s->facility == c->facility || !s->count) continue;
         uint64_t i1 = s->first + (h >> 24) % s->count;
         int dummy;
-        if (sy_lottery(p, i1, &dummy)) continue;
+        if (sy_lottery(p, i1, &dummy) || sy_readmit_touches(p, i1)) continue;
         sy_claim_header(p, i1, tmp, NULL);
         if (tmp->type != 3 || tmp->los < 1) continue;
         gd_date d1 = gd_time_date(tmp->adm), e1 = gd_time_date(tmp->dis);
@@ -569,7 +569,7 @@ bool sy_ddb_find(const sy_plan *p, sy_claim *c, sy_claim *tmp)
         uint64_t m = (af->claim_count - pos + nd - 1) / nd;
         uint64_t i1 = af->claim_first + pos + nd * ((h >> 16) % m);
         int dummy;
-        if (sy_lottery(p, i1, &dummy)) continue;
+        if (sy_lottery(p, i1, &dummy) || sy_readmit_touches(p, i1)) continue;
         sy_claim_header(p, i1, tmp, NULL);
         if (tmp->type != 1 || tmp->dept != d || tmp->facility != p->prac[x].facility) continue;
         sy_claim_body(p, tmp, NULL);

@@ -73,6 +73,9 @@ static gd_status plan_build(sy_plan *p, const gd_synth_opts *o, gd_err *err)
     if (o->fraud_rate < 0 || o->fraud_rate > 1)
         return gd_err_set(err, GD_EUSAGE, NULL, 0, "fraud_rate", "the fraud rate must be within [0, 1]");
     p->fraud_ppm = (uint32_t)(o->fraud_rate * 1000000.0 + 0.5);
+    if (o->readmission_rate < 0 || o->readmission_rate > 1)
+        return gd_err_set(err, GD_EUSAGE, NULL, 0, "readmission_rate", "the readmission rate must be within [0, 1]");
+    p->readmit_ppm = (uint32_t)(o->readmission_rate * 1000000.0 + 0.5);
     gd_status st = parse_period(p, err);
     if (st != GD_OK) return st;
     gd_arena_init(&p->arena, 1 << 20);
@@ -202,6 +205,10 @@ typedef struct run_ctx {
     atomic_uint next_task;
     pthread_mutex_t mu;
     gd_buf *truth_parts;          /* per shard, kept until written in order */
+    gd_buf *readmit_parts;        /* the same for readmissions.csv (readmission rate > 0) */
+    sy_file readmit;
+    bool readmit_open;
+    uint64_t readmissions;
     bool *done;
     uint32_t next_truth;
     sy_file truth;
@@ -260,8 +267,9 @@ static gd_status plan_units(run_ctx *x)
     }
     x->n_shards = s;
     x->truth_parts = calloc(s ? s : 1, sizeof *x->truth_parts);
+    x->readmit_parts = calloc(s ? s : 1, sizeof *x->readmit_parts);
     x->done = calloc(s ? s : 1, sizeof *x->done);
-    return x->truth_parts && x->done ? GD_OK : GD_ENOMEM;
+    return x->truth_parts && x->readmit_parts && x->done ? GD_OK : GD_ENOMEM;
 }
 
 static bool write_fd(int fd, gd_buf *b)
@@ -338,9 +346,26 @@ static void truth_row(const sy_plan *p, const sy_claim *c, gd_buf *b)
     gd_buf_putc(b, '\n');
 }
 
-typedef struct shard_stats { uint64_t claims, lines, files, truth, bytes, kinds[SY_NKINDS]; } shard_stats;
+/* readmissions.csv: claim_key,facility,index_claim_key,index_facility,person_id,days_after_discharge */
+static void readmit_row(const sy_plan *p, const sy_claim *c, gd_buf *b)
+{
+    gd_buf_put_u64_padded(b, c->index, 12);
+    gd_buf_putc(b, ',');
+    gd_buf_puts(b, p->fac[c->facility].code);
+    gd_buf_putc(b, ',');
+    gd_buf_put_u64_padded(b, c->index_of, 12);
+    gd_buf_putc(b, ',');
+    gd_buf_puts(b, p->fac[c->facility].code);
+    gd_buf_putc(b, ',');
+    gd_buf_puts(b, c->person.pid);
+    gd_buf_putc(b, ',');
+    gd_buf_put_i64(b, c->readmit_gap);
+    gd_buf_putc(b, '\n');
+}
 
-static gd_status write_unit(worker *w, const unit *u, gd_buf *truth, shard_stats *ss)
+typedef struct shard_stats { uint64_t claims, lines, files, truth, bytes, readmissions, kinds[SY_NKINDS]; } shard_stats;
+
+static gd_status write_unit(worker *w, const unit *u, gd_buf *truth, gd_buf *readmit, shard_stats *ss)
 {
     run_ctx *x = w->ctx;
     const sy_plan *p = x->p;
@@ -367,6 +392,10 @@ static gd_status write_unit(worker *w, const unit *u, gd_buf *truth, shard_stats
             ss->truth++;
             ss->kinds[w->c->kind]++;
         }
+        if (w->c->readmission) {
+            readmit_row(p, w->c, readmit);
+            ss->readmissions++;
+        }
         if (w->out.len > (8u << 20)) {
             ss->bytes += w->out.len;
             ok = gd_buf_ok(&w->out) && write_fd(fd, &w->out);
@@ -374,7 +403,8 @@ static gd_status write_unit(worker *w, const unit *u, gd_buf *truth, shard_stats
     }
     envelope_close(p, u, &w->out);
     ss->bytes += w->out.len;
-    ok = ok && gd_buf_ok(&w->out) && gd_buf_ok(&w->doc) && gd_buf_ok(truth) && write_fd(fd, &w->out);
+    ok = ok && gd_buf_ok(&w->out) && gd_buf_ok(&w->doc) && gd_buf_ok(truth) && gd_buf_ok(readmit) &&
+         write_fd(fd, &w->out);
     if (close(fd) != 0) ok = false;
     if (!ok) {
         unlink(tmp);
@@ -399,6 +429,12 @@ static void flush_truth(run_ctx *x)
         gd_buf_put(&x->truth.b, b->data, b->len);
         gd_buf_free(b);
         sy_file_maybe_flush(&x->truth, 1 << 20);
+        b = &x->readmit_parts[x->next_truth];
+        if (x->readmit_open) {
+            gd_buf_put(&x->readmit.b, b->data, b->len);
+            sy_file_maybe_flush(&x->readmit, 1 << 20);
+        }
+        gd_buf_free(b);
         x->next_truth++;
     }
 }
@@ -406,15 +442,18 @@ static void flush_truth(run_ctx *x)
 static void run_shard(worker *w, uint32_t s)
 {
     run_ctx *x = w->ctx;
-    gd_buf truth;
+    gd_buf truth, readmit;
     gd_buf_init(&truth, 4096);
+    gd_buf_init(&readmit, x->p->readmit_ppm ? 1024 : 16);
     shard_stats ss;
     memset(&ss, 0, sizeof ss);
     const shard *sh = &x->shards[s];
     for (uint32_t u = sh->first; u < sh->first + sh->count; u++)
-        if (failed(x) || write_unit(w, &x->units[u], &truth, &ss) != GD_OK) break;
+        if (failed(x) || write_unit(w, &x->units[u], &truth, &readmit, &ss) != GD_OK) break;
     pthread_mutex_lock(&x->mu);
     x->truth_parts[s] = truth;
+    x->readmit_parts[s] = readmit;
+    x->readmissions += ss.readmissions;
     x->done[s] = true;
     x->claims += ss.claims;
     x->lines += ss.lines;
@@ -538,7 +577,11 @@ static gd_status write_manifest(const sy_plan *p, const run_ctx *x, const gd_syn
         json_str(b, sy_kind_names[k]);
         gd_buf_printf(b, ": %llu", (unsigned long long)x->kinds[k]);
     }
-    PUT(b, "},\n  \"law\": ");
+    PUT(b, "},\n");
+    if (p->readmit_ppm)
+        gd_buf_printf(b, "  \"readmissions\": {\"rate_ppm\": %u, \"injected\": %llu, \"file\": \"readmissions.csv\"},\n",
+                      p->readmit_ppm, (unsigned long long)x->readmissions);
+    PUT(b, "  \"law\": ");
     json_str(b, "data/law");
     PUT(b, ",\n  \"formats\": \"docs/formats.md\",\n  \"truth\": \"truth.csv (shared/truth.md)\"\n}\n");
     return sy_file_close(&f, err);
@@ -560,7 +603,9 @@ static gd_status make_dirs(const char *dir, gd_err *err)
 static void free_ctx(run_ctx *x)
 {
     for (uint32_t s = 0; x->truth_parts && s < x->n_shards; s++) gd_buf_free(&x->truth_parts[s]);
+    for (uint32_t s = 0; x->readmit_parts && s < x->n_shards; s++) gd_buf_free(&x->readmit_parts[s]);
     free(x->truth_parts);
+    free(x->readmit_parts);
     free(x->done);
     free(x->units);
     free(x->shards);
@@ -593,6 +638,12 @@ gd_status gd_synth_run(const gd_synth_opts *opts, gd_synth_report *report, gd_er
         truth_open = st == GD_OK;
         if (truth_open) PUT(&x.truth.b, "claim_key,facility,table,stt,kind,amount\n");
     }
+    if (st == GD_OK && p->readmit_ppm) {
+        st = sy_file_open(&x.readmit, opts->out_dir, "readmissions.csv", 1u << 16, err);
+        x.readmit_open = st == GD_OK;
+        if (x.readmit_open)
+            PUT(&x.readmit.b, "claim_key,facility,index_claim_key,index_facility,person_id,days_after_discharge\n");
+    }
     if (st == GD_OK) st = run_workers(&x, nthreads, err);
     if (p->opts.progress && st == GD_OK) fputc('\n', stderr);
     if (truth_open) {
@@ -604,6 +655,14 @@ gd_status gd_synth_run(const gd_synth_opts *opts, gd_synth_report *report, gd_er
             sy_file_abort(&x.truth);
         }
     }
+    if (x.readmit_open) {
+        if (st == GD_OK) {
+            st = sy_file_close(&x.readmit, err);
+            rep.bytes += x.readmit.bytes;
+        } else {
+            sy_file_abort(&x.readmit);
+        }
+    }
     if (st == GD_OK) {
         rep.people = p->people;
         rep.cards = x.cards;
@@ -611,6 +670,7 @@ gd_status gd_synth_run(const gd_synth_opts *opts, gd_synth_report *report, gd_er
         rep.claim_lines = x.lines;
         rep.claim_files = x.files;
         rep.truth_rows = rep.injected = x.truth_rows;
+        rep.readmissions = x.readmissions;
         rep.bytes += x.bytes;
         st = write_manifest(p, &x, &rep, err);
     }

@@ -3,7 +3,8 @@
  *
  * gd_synth_run() writes, under opts->out_dir, the registry and catalog CSV
  * files of docs/formats.md, the claims in the national XML format under
- * claims/, truth.csv (../shared/truth.md) and manifest.json.  The same
+ * claims/, truth.csv (../shared/truth.md) and manifest.json; with a
+ * readmission rate, also readmissions.csv (docs/synth.md).  The same
  * options and seed always give byte-identical files.  Memory does not grow
  * with the number of claims (claims are generated and written as a stream).
  *
@@ -41,6 +42,10 @@ typedef struct gd_synth_opts {
                                    The output does not depend on it. */
     bool no_contrib;            /* leave out the contribution files (employers.csv, declarations.csv,
                                    payments.csv, plans.csv, households.csv, students.csv) */
+    double readmission_rate;    /* share of clean inpatient stays followed by an injected readmission
+                                   (same person, same principal diagnosis, 1-28 days after discharge,
+                                   same facility), listed in readmissions.csv; default 0 = none, and
+                                   the other files are then what they always were */
 } gd_synth_opts;
 
 typedef struct gd_synth_report {
@@ -49,6 +54,7 @@ typedef struct gd_synth_report {
     uint64_t claims, claim_lines, claim_files, truth_rows;
     uint64_t injected;          /* claims carrying an injected error (= truth_rows) */
     uint64_t bytes;             /* bytes written, all files */
+    uint64_t readmissions;      /* injected readmissions (rows of readmissions.csv) */
 } gd_synth_report;
 
 void gd_synth_opts_default(gd_synth_opts *o);

@@ -247,6 +247,7 @@ typedef struct sy_plan {
     gd_synth_opts opts;
     char data_dir[4096];
     uint32_t fraud_ppm;
+    uint32_t readmit_ppm;         /* opts.readmission_rate in parts per million */
     gd_date p0, p1;               /* claim period, inclusive */
     uint32_t days;
     gd_law *law;
