@@ -343,6 +343,8 @@ const gd_elmis_claim_line *gd_elmis_lines_of(const gd_elmis_data *d, const gd_el
 /* Writes the findings as CSV: kind,facility,drug,month,a,b,c,detail columns
  * named per kind (docs/elmis.md).  kinds: bit mask of gd_elmis_kind, 0 = all. */
 void gd_elmis_findings_csv(const gd_elmis_data *d, const gd_elmis_run *r, uint32_t kinds, FILE *out);
+/* The CSV's detail column of one finding in words, appended to out (the API's findings). */
+void gd_elmis_finding_detail(gd_buf *out, const gd_elmis_data *d, const gd_elmis_finding *f);
 
 /* ---- flagging the claims of a gap (apply.c) ------------------------------------------------ */
 

@@ -8,35 +8,40 @@
 
 #include <string.h>
 
-static void put_detail(gd_buf *b, const gd_elmis_data *d, const gd_elmis_finding *f)
+void gd_elmis_finding_detail(gd_buf *bq, const gd_elmis_data *d, const gd_elmis_finding *f)
 {
     static const char *const fields[5] = {"opening", "received", "dispensed", "losses", "closing"};
-    gd_buf bq;
-    gd_buf_init(&bq, 64);
     switch ((gd_elmis_kind)f->kind) {
-    case GD_EL_CLOSING_MISMATCH: gd_buf_puts(&bq, "closing differs from opening + received - dispensed - losses"); break;
-    case GD_EL_NEGATIVE_STOCK: gd_buf_printf(&bq, "negative %s", fields[f->a >= 0 && f->a < 5 ? f->a : 0]); break;
-    case GD_EL_OPENING_MISMATCH: gd_buf_puts(&bq, "opening differs from the previous month's closing"); break;
-    case GD_EL_RECEIPTS_ABOVE_AWARD: gd_buf_puts(&bq, "receipts under the award above the quantity awarded plus the option"); break;
-    case GD_EL_RECEIPT_WITHOUT_AWARD: gd_buf_puts(&bq, "received with no award in force"); break;
+    case GD_EL_CLOSING_MISMATCH: gd_buf_puts(bq, "closing differs from opening + received - dispensed - losses"); break;
+    case GD_EL_NEGATIVE_STOCK: gd_buf_printf(bq, "negative %s", fields[f->a >= 0 && f->a < 5 ? f->a : 0]); break;
+    case GD_EL_OPENING_MISMATCH: gd_buf_puts(bq, "opening differs from the previous month's closing"); break;
+    case GD_EL_RECEIPTS_ABOVE_AWARD: gd_buf_puts(bq, "receipts under the award above the quantity awarded plus the option"); break;
+    case GD_EL_RECEIPT_WITHOUT_AWARD: gd_buf_puts(bq, "received with no award in force"); break;
     case GD_EL_DISPENSED_GAP:
-        gd_buf_printf(&bq, "claimed above dispensed by %lld.%lld %%", (long long)(f->c * 1000 / (f->a ? f->a : 1) / 10),
+        gd_buf_printf(bq, "claimed above dispensed by %lld.%lld %%", (long long)(f->c * 1000 / (f->a ? f->a : 1) / 10),
                       (long long)(f->c * 1000 / (f->a ? f->a : 1) % 10));
         break;
-    case GD_EL_CLAIMED_UNREPORTED: gd_buf_puts(&bq, "claimed, no row in the stock report"); break;
-    case GD_EL_STOCKED_OUT: gd_buf_puts(&bq, "no stock left while consumption goes on"); break;
+    case GD_EL_CLAIMED_UNREPORTED: gd_buf_puts(bq, "claimed, no row in the stock report"); break;
+    case GD_EL_STOCKED_OUT: gd_buf_puts(bq, "no stock left while consumption goes on"); break;
     case GD_EL_STOCKOUT_RISK:
     case GD_EL_OVERSTOCK:
-        gd_buf_printf(&bq, "%lld.%lld months of stock", (long long)(f->c / 10), (long long)(f->c % 10));
+        gd_buf_printf(bq, "%lld.%lld months of stock", (long long)(f->c / 10), (long long)(f->c % 10));
         break;
     case GD_EL_EXPIRY_RISK: {
         const gd_stock_lot *l = f->lot < d->nlots ? &d->lots[f->lot] : NULL;
         char day[11];
-        if (l) gd_buf_printf(&bq, "lot %s expires %s", l->lot, gd_date_format(l->expiry, day));
+        if (l) gd_buf_printf(bq, "lot %s expires %s", l->lot, gd_date_format(l->expiry, day));
         break;
     }
     default: break;
     }
+}
+
+static void put_detail(gd_buf *b, const gd_elmis_data *d, const gd_elmis_finding *f)
+{
+    gd_buf bq;
+    gd_buf_init(&bq, 64);
+    gd_elmis_finding_detail(&bq, d, f);
     gd_buf_put_csv(b, gd_buf_cstr(&bq));
     gd_buf_free(&bq);
 }

@@ -34,7 +34,7 @@ typedef struct conn_state {
 } conn_state;
 
 static const srv_route *const route_tables[] = {srv_routes_auth, srv_routes_claims, srv_routes_review,
-                                                srv_routes_stats};
+                                                srv_routes_stats, srv_routes_settle};
 
 /* ---- answering -------------------------------------------------------------- */
 

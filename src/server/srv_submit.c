@@ -174,7 +174,8 @@ static void run_group(srv_submitter *q, job **jobs, size_t n)
         char now[32];
         srv_now_iso(now, sizeof now);
         for (size_t i = 0; i < n; i++) argv[i] = paths[i];
-        gd_batch_opts o = {.threads = 1, .store = q->db, .risk = q->srv->risk, .decided_at = now};
+        gd_batch_opts o = {.threads = 1, .store = q->db, .risk = q->srv->risk, .decided_at = now,
+                           .narrow_history = true};
         gd_batch_summary sum;
         st = gd_verify_batch(q->srv->engine.v, argv, n, &o, &sum, &err);
         if (st == GD_EINPUT) st = GD_OK;       /* malformed claims were reported to the caller already */

@@ -244,6 +244,30 @@ static void person_flush(st_run *w, st_person *p)
     p->n = 0;
 }
 
+/* The MDC of the stay's principal diagnosis under the definitions: the case
+ * grouped without its procedures, so that an unrelated OR procedure (MDC
+ * 26) or a pre-MDC DRG does not hide a readmission for the same condition.
+ * Falls back on the stored DRG's MDC (then its code's first two digits). */
+static void stay_mdc(const st_run *w, const gd_settle_head *h, gd_date day, char out[4])
+{
+    const gd_drg_defs *d = w->drg ? gd_drg_library_pick(w->drg, day) : NULL;
+    char text[1024];
+    const char *sdx[32], *procs[32];
+    gd_drg_case c;
+    if (d && st_copy(text, sizeof text, h->drg_case) && gd_drg_case_parse(text, &c, sdx, procs, 32) == 0) {
+        c.nprocs = 0;
+        gd_drg_result r;
+        gd_drg_group(d, &c, &r);
+        const gd_drg_info *g = r.status == GD_DRG_GROUPED ? gd_drg_at(d, r.drg) : NULL;
+        if (g && g->mdc && g->mdc[0]) {
+            snprintf(out, 4, "%.2s", g->mdc);
+            return;
+        }
+    }
+    const gd_drg_info *g = drg_info(w, h, day);
+    snprintf(out, 4, "%.2s", g && g->mdc && g->mdc[0] ? g->mdc : h->drg);
+}
+
 static void person_add(st_run *w, st_person *p, int64_t fi, const gd_settle_head *h)
 {
     if (!h->person_id[0] || h->visit_class != 1 || h->outcome == 2 || h->discharged_at == GD_TIME_NONE ||
@@ -264,9 +288,7 @@ static void person_add(st_run *w, st_person *p, int64_t fi, const gd_settle_head
     s->fi = fi;
     s->admitted = gd_time_date(h->admitted_at);
     s->discharged = gd_time_date(h->discharged_at);
-    const gd_drg_info *g = drg_info(w, h, s->discharged);
-    const char *mdc = g && g->mdc && g->mdc[0] ? g->mdc : h->drg;
-    snprintf(s->mdc, sizeof s->mdc, "%.2s", mdc);
+    stay_mdc(w, h, s->discharged, s->mdc);
     s->discharge = discharge_of(h->drg_case);
 }
 

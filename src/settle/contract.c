@@ -55,19 +55,23 @@ enum { C_FAC, C_YEAR, C_VER, C_FROM, C_OUT, C_IN, C_CEIL, C_ADV, C_OVER, C_KPIS,
 static const char *const contract_cols[C_N] = {"facility", "year", "version", "valid_from", "outpatient",
                                                "inpatient", "ceiling", "advance_pct", "over_ceiling", "kpis"};
 
-static gd_status cbad(gd_csv *r, int col, const char *fmt, const char *v, gd_err *err)
+/* One contract's fields (contract_cols order) and where they come from. */
+typedef struct crow {
+    const char *f[C_N];
+    const char *source;
+    long line;
+} crow;
+
+static gd_status cbad(const crow *r, int col, const char *fmt, const char *v, gd_err *err)
 {
-    return gd_err_set(err, GD_EINPUT, gd_csv_path(r), gd_csv_line(r), contract_cols[col], fmt, v);
+    return gd_err_set(err, GD_EINPUT, r->source, r->line, contract_cols[col], fmt, v);
 }
 
-static const char *field(gd_csv *r, const int *idx, int c)
-{
-    return idx[c] >= 0 ? gd_csv_field(r, (size_t)idx[c]) : "";
-}
+static const char *field(const crow *r, int c) { return r->f[c] ? r->f[c] : ""; }
 
-static gd_status contract_ids(gd_csv *r, const int *idx, gd_contract *c, gd_err *err)
+static gd_status contract_ids(const crow *r, gd_contract *c, gd_err *err)
 {
-    const char *fac = field(r, idx, C_FAC), *y = field(r, idx, C_YEAR), *v = field(r, idx, C_VER);
+    const char *fac = field(r, C_FAC), *y = field(r, C_YEAR), *v = field(r, C_VER);
     if (strlen(fac) != 5 || strspn(fac, "0123456789") != 5)
         return cbad(r, C_FAC, "invalid facility code \"%s\" (expected 5 digits)", fac, err);
     memcpy(c->facility, fac, 6);
@@ -78,7 +82,7 @@ static gd_status contract_ids(gd_csv *r, const int *idx, gd_contract *c, gd_err 
     if (!*v || *end || ver < 1 || ver > 9999) return cbad(r, C_VER, "invalid version \"%s\" (1..9999)", v, err);
     c->year = (int)year;
     c->version = (int)ver;
-    const char *f = field(r, idx, C_FROM);
+    const char *f = field(r, C_FROM);
     if (gd_date_parse(f, &c->valid_from) != 0) return cbad(r, C_FROM, "invalid date \"%s\"", f, err);
     int fy;
     gd_date_to_ymd(c->valid_from, &fy, &(int){0}, &(int){0});
@@ -86,9 +90,9 @@ static gd_status contract_ids(gd_csv *r, const int *idx, gd_contract *c, gd_err 
     return GD_OK;
 }
 
-static gd_status contract_methods(gd_csv *r, const int *idx, gd_contract *c, gd_err *err)
+static gd_status contract_methods(const crow *r, gd_contract *c, gd_err *err)
 {
-    const char *o = field(r, idx, C_OUT), *i = field(r, idx, C_IN);
+    const char *o = field(r, C_OUT), *i = field(r, C_IN);
     if (strcmp(o, "ffs") == 0) c->method_outpatient = GD_PAY_FFS;
     else if (strcmp(o, "capitation") == 0) c->method_outpatient = GD_PAY_CAPITATION;
     else return cbad(r, C_OUT, "invalid outpatient \"%s\" (expected ffs or capitation)", o, err);
@@ -98,9 +102,9 @@ static gd_status contract_methods(gd_csv *r, const int *idx, gd_contract *c, gd_
     return GD_OK;
 }
 
-static gd_status contract_money(gd_csv *r, const int *idx, const gd_settle_params *p, gd_contract *c, gd_err *err)
+static gd_status contract_money(const crow *r, const gd_settle_params *p, gd_contract *c, gd_err *err)
 {
-    const char *ce = field(r, idx, C_CEIL), *adv = field(r, idx, C_ADV), *ov = field(r, idx, C_OVER);
+    const char *ce = field(r, C_CEIL), *adv = field(r, C_ADV), *ov = field(r, C_OVER);
     int64_t milli;
     if (gd_money_parse(ce, &milli) != 0 || milli < 0 || milli % 1000)
         return cbad(r, C_CEIL, "invalid ceiling \"%s\" (whole VND, 0 or more)", ce, err);
@@ -119,24 +123,40 @@ static gd_status contract_money(gd_csv *r, const int *idx, const gd_settle_param
     return GD_OK;
 }
 
-static gd_status contract_row(gd_csv *r, const int *idx, const gd_settle_params *p, gd_contract *c, gd_err *err)
+static gd_status contract_row(const crow *r, const gd_settle_params *p, gd_contract *c, gd_err *err)
 {
     memset(c, 0, sizeof *c);
-    gd_status st = contract_ids(r, idx, c, err);
-    if (st == GD_OK) st = contract_methods(r, idx, c, err);
-    if (st == GD_OK) st = contract_money(r, idx, p, c, err);
+    gd_status st = contract_ids(r, c, err);
+    if (st == GD_OK) st = contract_methods(r, c, err);
+    if (st == GD_OK) st = contract_money(r, p, c, err);
     if (st != GD_OK) return st;
-    const char *k = field(r, idx, C_KPIS);
+    const char *k = field(r, C_KPIS);
     if (!st_copy(c->kpis_text, sizeof c->kpis_text, k)) return cbad(r, C_KPIS, "value too long%s", "", err);
     st = gd_kpi_targets_parse(k, c->kpis, &c->nkpis, err);
     if (st != GD_OK) {
-        st_copy(err->file, sizeof err->file, gd_csv_path(r));
-        err->line = gd_csv_line(r);
+        st_copy(err->file, sizeof err->file, r->source);
+        err->line = r->line;
         return st;
     }
-    st_copy(c->source, sizeof c->source, gd_csv_path(r));
-    c->line = gd_csv_line(r);
+    st_copy(c->source, sizeof c->source, r->source);
+    c->line = r->line;
     return GD_OK;
+}
+
+gd_status gd_contract_from_fields(const char *const fields[10], const char *source, long line,
+                                  const gd_settle_params *p, gd_contract *c, gd_err *err)
+{
+    crow r = {.source = source ? source : "", .line = line};
+    for (int i = 0; i < C_N; i++) r.f[i] = fields[i];
+    return contract_row(&r, p, c, err);
+}
+
+/* The row of the CSV reader as a crow. */
+static gd_status csv_contract(gd_csv *r, const int *idx, const gd_settle_params *p, gd_contract *c, gd_err *err)
+{
+    crow row = {.source = gd_csv_path(r), .line = gd_csv_line(r)};
+    for (int i = 0; i < C_N; i++) row.f[i] = idx[i] >= 0 ? gd_csv_field(r, (size_t)idx[i]) : "";
+    return contract_row(&row, p, c, err);
 }
 
 static int cmp_contract(const void *a, const void *b)
@@ -188,7 +208,7 @@ gd_status gd_contracts_read_csv(gd_contracts *c, const char *path, const gd_sett
         gd_contract *slot = rc < 0 ? NULL : contract_slot(c);
         if (rc < 0) st = GD_EINPUT;
         else if (!slot) st = gd_err_set(err, GD_ENOMEM, NULL, 0, NULL, "out of memory");
-        else if ((st = contract_row(r, idx, p, slot, err)) == GD_OK) c->n++;
+        else if ((st = csv_contract(r, idx, p, slot, err)) == GD_OK) c->n++;
     }
     gd_csv_close(r);
     if (st == GD_OK) {

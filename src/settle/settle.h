@@ -147,6 +147,12 @@ typedef struct gd_contracts {
  * advance_pct or over_ceiling takes the params row valid on valid_from.
  * Errors name file:line:field; a file with a bad row gives nothing. */
 gd_status gd_contracts_read_csv(gd_contracts *c, const char *path, const gd_settle_params *p, gd_err *err);
+/* One contract from its fields in contracts.csv's column order (facility,
+ * year, version, valid_from, outpatient, inpatient, ceiling, advance_pct,
+ * over_ceiling, kpis; NULL = empty), checked as the CSV reader checks a
+ * row; errors name source:line:field (the server passes its JSON body). */
+gd_status gd_contract_from_fields(const char *const fields[10], const char *source, long line,
+                                  const gd_settle_params *p, gd_contract *c, gd_err *err);
 /* Parses "name<=value;name>=value" (values: decimals, "8%"); k gets nkpis. */
 gd_status gd_kpi_targets_parse(const char *text, gd_kpi_target *out, int *n, gd_err *err);
 void gd_contracts_free(gd_contracts *c);

@@ -5,7 +5,8 @@
  *
  * Each put is one transaction (BEGIN IMMEDIATE .. COMMIT): an elmis_loads
  * row naming the file, then the rows, upserted by key (a facility sending
- * its report for a month again replaces it).  All or nothing.  Reads load
+ * its report for a month again replaces it).  All or nothing.  Inside a
+ * transaction the caller opened (gd_store_tx_begin) a put joins it.  Reads load
  * a period into arrays for the in-memory engine (src/elmis/): nothing is
  * computed in SQL.  SQLite backend only; GD_EUSAGE on a store older than
  * schema 8, inside an import or a read, or opened read-only (puts).
@@ -29,5 +30,13 @@ gd_status gd_estore_load_stock(gd_store *s, gd_elmis_month first, gd_elmis_month
                                gd_err *err);
 gd_status gd_estore_load_lots(gd_store *s, gd_elmis_month first, gd_elmis_month last, gd_stock_lot **out, size_t *n,
                               gd_err *err);
+/* The same for one facility (NULL = every facility). */
+gd_status gd_estore_load_stock_of(gd_store *s, const char *facility, gd_elmis_month first, gd_elmis_month last,
+                                  gd_stock_row **out, size_t *n, gd_err *err);
+gd_status gd_estore_load_lots_of(gd_store *s, const char *facility, gd_elmis_month first, gd_elmis_month last,
+                                 gd_stock_lot **out, size_t *n, gd_err *err);
+/* The first and last month of the stored stock reports (both
+ * GD_ELMIS_NO_MONTH when there are none). */
+gd_status gd_estore_month_span(gd_store *s, gd_elmis_month *first, gd_elmis_month *last, gd_err *err);
 
 #endif

@@ -6,7 +6,9 @@
  *
  * Contract versions and settlement documents are immutable (triggers
  * refuse UPDATE and DELETE): a change is a new row with a new version.
- * Every write is one transaction, all or none.  Strings handed to a scan
+ * Every write is one transaction, all or none; inside a transaction the
+ * caller opened (gd_store_tx_begin) it joins it as a savepoint, and the
+ * caller's commit or rollback decides.  Strings handed to a scan
  * callback belong to the store and are valid until it returns.  Every call
  * is GD_EUSAGE on a store below schema 9.
  */

@@ -594,3 +594,134 @@ gd_status gd_store_claim_risk(gd_store *base, const char *facility, const char *
     sqlite3_finalize(st);
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? GD_OK : sq_fail(s->db, err, "reading a risk score");
 }
+
+/* ---- the heads of some persons and claims (store.h) -------------------------- */
+
+typedef struct heads_of {
+    gd_decision_row *v;
+    size_t n, cap;
+    gd_arena arena;
+    bool failed;
+} heads_of;
+
+static const char *keep_text(heads_of *h, const char *t)
+{
+    if (!t) return NULL;
+    const char *c = gd_arena_strdup(&h->arena, t);
+    if (!c) h->failed = true;
+    return c;
+}
+
+static int collect_heads(void *ctx, const gd_decision_row *rows, size_t n)
+{
+    heads_of *h = ctx;
+    for (size_t i = 0; i < n && !h->failed; i++) {
+        if (h->n == h->cap) {
+            size_t cap = h->cap ? 2 * h->cap : 256;
+            gd_decision_row *v = realloc(h->v, cap * sizeof *v);
+            if (!v) { h->failed = true; break; }
+            h->v = v;
+            h->cap = cap;
+        }
+        gd_decision_row *r = &h->v[h->n++];
+        *r = rows[i];
+        r->facility = keep_text(h, rows[i].facility);
+        r->claim_key = keep_text(h, rows[i].claim_key);
+        r->person_id = keep_text(h, rows[i].person_id);
+        r->card = keep_text(h, rows[i].card);
+        r->decided_at = keep_text(h, rows[i].decided_at);
+        r->dispensed = keep_text(h, rows[i].dispensed);
+        r->drg = keep_text(h, rows[i].drg);
+        r->drg_defs = keep_text(h, rows[i].drg_defs);
+        r->drg_case = keep_text(h, rows[i].drg_case);
+        r->ml_facts = keep_text(h, rows[i].ml_facts);
+    }
+    return h->failed;
+}
+
+static int head_order(const void *a, const void *b)
+{
+    const gd_decision_row *x = a, *y = b;
+    int c = strcmp(x->person_id, y->person_id);
+    if (c) return c;
+    if (x->admitted_at != y->admitted_at) return x->admitted_at < y->admitted_at ? -1 : 1;
+    if ((c = strcmp(x->facility, y->facility))) return c;
+    return strcmp(x->claim_key, y->claim_key);
+}
+
+/* Runs "SELECT heads WHERE <where>" with text parameters bound in order. */
+static gd_status heads_where(sq_store *s, const char *where, const char *const *params, size_t nparams, heads_of *h,
+                             gd_err *err)
+{
+    gd_buf b;
+    gd_buf_init(&b, 512);
+    gd_buf_printf(&b, "SELECT " HEAD_COLUMNS " FROM claim_heads WHERE %s", where);
+    sqlite3_stmt *st;
+    int rc = gd_buf_ok(&b) ? sqlite3_prepare_v2(s->db, gd_buf_cstr(&b), -1, &st, NULL) : SQLITE_NOMEM;
+    gd_buf_free(&b);
+    if (rc != SQLITE_OK) return sq_fail(s->db, err, "reading claim heads");
+    for (size_t i = 0; i < nparams; i++) bind_text(st, (int)i + 1, params[i]);
+    gd_status status = scan_rows(s, st, false, collect_heads, h, err);
+    sqlite3_finalize(st);
+    return status;
+}
+
+#define PERSONS_PER_QUERY 400
+
+static gd_status heads_of_persons(sq_store *s, const char *const *persons, size_t n, heads_of *h, gd_err *err)
+{
+    for (size_t at = 0; at < n; at += PERSONS_PER_QUERY) {
+        size_t k = n - at < PERSONS_PER_QUERY ? n - at : PERSONS_PER_QUERY;
+        gd_buf w;
+        gd_buf_init(&w, 8 * k + 32);
+        gd_buf_puts(&w, "person_id IN (");
+        for (size_t i = 0; i < k; i++) gd_buf_puts(&w, i ? ",?" : "?");
+        gd_buf_puts(&w, ")");
+        gd_status st = gd_buf_ok(&w) ? heads_where(s, gd_buf_cstr(&w), persons + at, k, h, err)
+                                      : gd_err_set(err, GD_ENOMEM, NULL, 0, NULL, "out of memory");
+        gd_buf_free(&w);
+        if (st != GD_OK) return st;
+    }
+    return GD_OK;
+}
+
+static gd_status heads_of_keys(sq_store *s, const char *const *keys, size_t n, heads_of *h, gd_err *err)
+{
+    for (size_t i = 0; i < n; i++) {
+        const char *colon = strchr(keys[i], ':');
+        if (!colon) continue;
+        char facility[64];
+        snprintf(facility, sizeof facility, "%.*s", (int)(colon - keys[i]), keys[i]);
+        const char *params[2] = {facility, colon + 1};
+        gd_status st = heads_where(s, "facility = ?1 AND claim_key = ?2", params, 2, h, err);
+        if (st != GD_OK) return st;
+    }
+    return GD_OK;
+}
+
+/* Sorts in head order and drops a head given twice (by person and by key). */
+static size_t sort_unique(heads_of *h)
+{
+    if (h->n) qsort(h->v, h->n, sizeof *h->v, head_order);
+    size_t m = 0;
+    for (size_t i = 0; i < h->n; i++)
+        if (!m || head_order(&h->v[m - 1], &h->v[i]) != 0) h->v[m++] = h->v[i];
+    return m;
+}
+
+gd_status gd_store_scan_heads_of(gd_store *base, const char *const *persons, size_t npersons, const char *const *keys,
+                                 size_t nkeys, gd_decision_scan_fn fn, void *ctx, gd_err *err)
+{
+    sq_store *s = sq(base);
+    if (need_tables(s, err) != GD_OK) return GD_EUSAGE;
+    heads_of h = {0};
+    gd_arena_init(&h.arena, 1 << 16);
+    gd_status st = heads_of_persons(s, persons, npersons, &h, err);
+    if (st == GD_OK) st = heads_of_keys(s, keys, nkeys, &h, err);
+    if (st == GD_OK && h.failed) st = gd_err_set(err, GD_ENOMEM, NULL, 0, NULL, "out of memory");
+    size_t m = st == GD_OK ? sort_unique(&h) : 0;
+    if (st == GD_OK && m) fn(ctx, h.v, m);
+    free(h.v);
+    gd_arena_free(&h.arena);
+    return st;
+}

@@ -63,8 +63,12 @@ static gd_status put_rows(gd_store *base, const char *file, const char *kind, co
     gd_status r = ready(base, true, err);
     if (r != GD_OK) return r;
     sq_store *s = sq(base);
-    if (n >= 65536) sq_bulk_begin(s);
-    r = exec_sql(s, "BEGIN IMMEDIATE", err);
+    /* Inside the caller's transaction (gd_store_tx_begin, the server's
+     * puts with their audit entry): join it; the caller commits. */
+    bool joined = !sqlite3_get_autocommit(s->db);
+    bool bulk = n >= 65536 && !joined;
+    if (bulk) sq_bulk_begin(s);
+    if (!joined) r = exec_sql(s, "BEGIN IMMEDIATE", err);
     sqlite3_int64 load = 0;
     sqlite3_stmt *st = NULL;
     if (r == GD_OK) r = log_load(s, file, kind, n, &load, err);
@@ -76,9 +80,10 @@ static gd_status put_rows(gd_store *base, const char *file, const char *kind, co
     }
     sqlite3_finalize(st);
     gd_err ignored;
+    if (joined) return r;
     if (r == GD_OK) r = exec_sql(s, "COMMIT", err);
     else exec_sql(s, "ROLLBACK", &ignored);
-    if (n >= 65536) sq_bulk_end(s);
+    if (bulk) sq_bulk_end(s);
     return r;
 }
 
@@ -182,8 +187,8 @@ static gd_date col_date(sqlite3_stmt *st, int i)
 
 typedef bool (*read_fn)(sqlite3_stmt *st, void *rec, gd_arena *arena);
 
-static gd_status load_rows(gd_store *base, const char *sql, int first, int last, read_fn rd, size_t sz, gd_arena *arena,
-                           void **out, size_t *n, gd_err *err)
+static gd_status load_rows(gd_store *base, const char *sql, int first, int last, const char *facility, read_fn rd,
+                           size_t sz, gd_arena *arena, void **out, size_t *n, gd_err *err)
 {
     *out = NULL;
     *n = 0;
@@ -195,6 +200,7 @@ static gd_status load_rows(gd_store *base, const char *sql, int first, int last,
     if (r != GD_OK) return r;
     sqlite3_bind_int(st, 1, first);
     sqlite3_bind_int(st, 2, last);
+    if (facility) sqlite3_bind_text(st, 3, facility, -1, SQLITE_STATIC);   /* ?3 NULL = every facility */
     size_t cap = 0;
     char *v = NULL;
     int rc;
@@ -269,23 +275,53 @@ gd_status gd_estore_load_awards(gd_store *s, gd_arena *arena, gd_bid_award **out
     return load_rows(s,
                      "SELECT decision, package, grp, year, drug, facility, supplier, price, quantity, valid_from, valid_to"
                      " FROM elmis_bid_awards WHERE ?1 <= ?2 ORDER BY facility, drug, valid_from",
-                     0, 0, read_award, sizeof **out, arena, (void **)out, n, err);
+                     0, 0, NULL, read_award, sizeof **out, arena, (void **)out, n, err);
 }
 
 gd_status gd_estore_load_stock(gd_store *s, gd_elmis_month first, gd_elmis_month last, gd_stock_row **out, size_t *n,
                                gd_err *err)
 {
+    return gd_estore_load_stock_of(s, NULL, first, last, out, n, err);
+}
+
+gd_status gd_estore_load_stock_of(gd_store *s, const char *facility, gd_elmis_month first, gd_elmis_month last,
+                                  gd_stock_row **out, size_t *n, gd_err *err)
+{
     return load_rows(s,
                      "SELECT facility, drug, month, opening, received, dispensed, losses, closing, line FROM elmis_stock"
-                     " WHERE month BETWEEN ?1 AND ?2 ORDER BY facility, drug, month",
-                     first, last, read_stock, sizeof **out, NULL, (void **)out, n, err);
+                     " WHERE month BETWEEN ?1 AND ?2 AND (?3 IS NULL OR facility = ?3) ORDER BY facility, drug, month",
+                     first, last, facility, read_stock, sizeof **out, NULL, (void **)out, n, err);
 }
 
 gd_status gd_estore_load_lots(gd_store *s, gd_elmis_month first, gd_elmis_month last, gd_stock_lot **out, size_t *n,
                               gd_err *err)
 {
+    return gd_estore_load_lots_of(s, NULL, first, last, out, n, err);
+}
+
+gd_status gd_estore_load_lots_of(gd_store *s, const char *facility, gd_elmis_month first, gd_elmis_month last,
+                                 gd_stock_lot **out, size_t *n, gd_err *err)
+{
     return load_rows(s,
                      "SELECT facility, drug, month, lot, expiry, quantity, line FROM elmis_lots"
-                     " WHERE month BETWEEN ?1 AND ?2 ORDER BY facility, drug, month, lot",
-                     first, last, read_lot, sizeof **out, NULL, (void **)out, n, err);
+                     " WHERE month BETWEEN ?1 AND ?2 AND (?3 IS NULL OR facility = ?3) ORDER BY facility, drug, month, lot",
+                     first, last, facility, read_lot, sizeof **out, NULL, (void **)out, n, err);
+}
+
+gd_status gd_estore_month_span(gd_store *base, gd_elmis_month *first, gd_elmis_month *last, gd_err *err)
+{
+    *first = *last = GD_ELMIS_NO_MONTH;
+    gd_status r = ready(base, false, err);
+    if (r != GD_OK) return r;
+    sq_store *s = sq(base);
+    sqlite3_stmt *st;
+    r = prepare(s, "SELECT min(month), max(month) FROM elmis_stock", &st, err);
+    if (r != GD_OK) return r;
+    if (sqlite3_step(st) != SQLITE_ROW) r = sq_fail(s->db, err, "reading the months reported");
+    else if (sqlite3_column_type(st, 0) != SQLITE_NULL) {
+        *first = sqlite3_column_int(st, 0);
+        *last = sqlite3_column_int(st, 1);
+    }
+    sqlite3_finalize(st);
+    return r;
 }

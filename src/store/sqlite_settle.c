@@ -5,7 +5,7 @@
  * contracts, bank accounts and settlement documents (schema step 9).
  *
  * Writes are one transaction each (BEGIN IMMEDIATE .. COMMIT, ROLLBACK on
- * any failure).  Contracts and settlements are never updated: the tables'
+ * any failure), or a savepoint inside a transaction the caller opened.  Contracts and settlements are never updated: the tables'
  * triggers refuse it, and the code only inserts.  Not here: what the
  * figures mean (src/settle/).
  */
@@ -51,10 +51,19 @@ static gd_status exec(gd_store *base, const char *sql, gd_err *err)
     return GD_OK;
 }
 
-static gd_status end_write(gd_store *base, gd_status st, gd_err *err)
+/* A write of its own (BEGIN IMMEDIATE .. COMMIT), or, inside the caller's
+ * transaction (gd_store_tx_begin: the server writes its audit entry in
+ * the same one), a savepoint that the caller's COMMIT makes durable. */
+static gd_status begin_write(gd_store *base, bool *own, gd_err *err)
 {
-    if (st == GD_OK) return exec(base, "COMMIT", err);
-    sqlite3_exec(sq(base)->db, "ROLLBACK", NULL, NULL, NULL);
+    *own = sqlite3_get_autocommit(sq(base)->db) != 0;
+    return exec(base, *own ? "BEGIN IMMEDIATE" : "SAVEPOINT settle_write", err);
+}
+
+static gd_status end_write(gd_store *base, gd_status st, bool own, gd_err *err)
+{
+    if (st == GD_OK) return exec(base, own ? "COMMIT" : "RELEASE settle_write", err);
+    sqlite3_exec(sq(base)->db, own ? "ROLLBACK" : "ROLLBACK TO settle_write; RELEASE settle_write", NULL, NULL, NULL);
     return st;
 }
 
@@ -235,8 +244,9 @@ gd_status gd_store_put_contracts(gd_store *s, const gd_contract_row *rows, size_
                      " method_outpatient, method_inpatient, ceiling, advance_bp, over_ceiling, kpis,"
                      " source, line, created_at) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13)",
                   &ins, err);
-    if (st == GD_OK) st = exec(s, "BEGIN IMMEDIATE", err);
-    if (st == GD_OK) st = end_write(s, put_contracts(s, q, ins, rows, n, added, err), err);
+    bool own = true;
+    if (st == GD_OK) st = begin_write(s, &own, err);
+    if (st == GD_OK) st = end_write(s, put_contracts(s, q, ins, rows, n, added, err), own, err);
     if (st != GD_OK) *added = 0;
     sqlite3_finalize(q);
     sqlite3_finalize(ins);
@@ -299,8 +309,9 @@ gd_status gd_store_put_bank_accounts(gd_store *s, const gd_bank_account_row *row
                              " bank_name = excluded.bank_name, account = excluded.account,"
                              " holder = excluded.holder, source = excluded.source, line = excluded.line", &ins, err);
     if (pst != GD_OK) return pst;
-    gd_status st = exec(s, "BEGIN IMMEDIATE", err);
-    if (st == GD_OK) st = end_write(s, put_accounts(s, ins, rows, n, err), err);
+    bool own;
+    gd_status st = begin_write(s, &own, err);
+    if (st == GD_OK) st = end_write(s, put_accounts(s, ins, rows, n, err), own, err);
     sqlite3_finalize(ins);
     return st;
 }
@@ -375,11 +386,12 @@ gd_status gd_store_put_settlements(gd_store *s, const gd_settle_doc_row *rows, s
                              " brought_forward, balance, document)"
                              " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16)", &ins, err);
     if (pst != GD_OK) return pst;
-    gd_status st = exec(s, "BEGIN IMMEDIATE", err);
+    bool own;
+    gd_status st = begin_write(s, &own, err);
     if (st == GD_OK) {
         gd_status w = GD_OK;
         for (size_t i = 0; i < n && w == GD_OK; i++) w = insert_doc(s, ins, &rows[i], i, err);
-        st = end_write(s, w, err);
+        st = end_write(s, w, own, err);
     }
     sqlite3_finalize(ins);
     return st;

@@ -209,6 +209,18 @@ gd_status gd_store_scan_decision_heads(gd_store *s, gd_decision_scan_fn fn, void
 /* The same heads, each with the JSON record of its revision (record set). */
 gd_status gd_store_scan_head_records(gd_store *s, gd_decision_scan_fn fn, void *ctx, gd_err *err);
 
+/* The heads of some persons and some claims only — what a small batch
+ * needs of the store's history (the cross-claim rules are per person;
+ * revisions are per claim): every head of persons[0..npersons) (person
+ * ids, 10 digits), and the heads of keys[0..nkeys) ("facility:claim_key")
+ * whatever their person.  Each head once, in the order of
+ * gd_store_scan_decision_heads (person, admission, facility, claim key);
+ * no record text.  Point lookups on the primary key and on
+ * claim_heads_claim: for a batch of a few hundred claims, milliseconds
+ * whatever the store's size. */
+gd_status gd_store_scan_heads_of(gd_store *s, const char *const *persons, size_t npersons, const char *const *keys,
+                                 size_t nkeys, gd_decision_scan_fn fn, void *ctx, gd_err *err);
+
 /* All revisions of one claim, oldest first, with their records.  A claim
  * without decisions calls fn never and returns GD_OK. */
 gd_status gd_store_claim_history(gd_store *s, const char *facility, const char *claim_key,

@@ -645,12 +645,37 @@ static void path_list_free(path_list *l)
     free(l->v);
 }
 
-static gd_status load_history(gd_store *store, history *h, gd_err *err)
+static void history_init(history *h)
 {
     memset(h, 0, sizeof *h);
     gd_arena_init(&h->arena, 1 << 20);
+}
+
+/* Every claim head of the store. */
+static gd_status load_history(gd_store *store, history *h, gd_err *err)
+{
     if (!store) return GD_OK;
     return gd_store_scan_decision_heads(store, history_add, h, err);
+}
+
+/* Only the heads of the batch's persons and claims (gd_batch_opts.narrow_history). */
+static gd_status load_history_of(gd_store *store, item **all, size_t n, history *h, gd_err *err)
+{
+    const char **persons = malloc((n ? n : 1) * sizeof *persons), **keys = malloc((n ? n : 1) * sizeof *keys);
+    if (!persons || !keys) {
+        free(persons);
+        free(keys);
+        return gd_err_set(err, GD_ENOMEM, NULL, 0, NULL, "out of memory");
+    }
+    size_t np = 0;
+    for (size_t i = 0; i < n; i++) {
+        keys[i] = all[i]->key;
+        if (all[i]->f.person[0]) persons[np++] = all[i]->f.person;
+    }
+    gd_status st = gd_store_scan_heads_of(store, persons, np, keys, n, history_add, h, err);
+    free(persons);
+    free(keys);
+    return st;
 }
 
 static void history_free(history *h)
@@ -689,8 +714,12 @@ static gd_status run(batch *b, gd_batch_summary *sum, gd_err *err)
     decided dc = {0};
     gd_arena arena;
     gd_arena_init(&arena, 1 << 16);
-    gd_status st = load_history(b->opts->store, &h, err);
-    if (st == GD_OK) st = collect(b, &dc, &all, &nall, sum);
+    history_init(&h);
+    gd_status st = collect(b, &dc, &all, &nall, sum);
+    if (st == GD_OK && b->opts->narrow_history && b->opts->store)
+        st = load_history_of(b->opts->store, all, nall, &h, err);
+    else if (st == GD_OK)
+        st = load_history(b->opts->store, &h, err);
     if (st == GD_OK) st = number_revisions(all, nall, &h, sum);
     for (size_t i = 0; st == GD_OK && i < nall; i++)
         if (all[i]->decided) dc.v[dc.n++] = all[i];

@@ -344,11 +344,19 @@ static void read_records(const char *path, records *r)
     free(text);
 }
 
+/* The tests of earlier runs run twice: reading every claim head of the store
+ * as history, and only the heads of the batch's persons and claims
+ * (narrow_history, the server's way); the decisions must be the same. */
+static bool narrow;
+static int narrow_on(void **state) { (void)state; narrow = true; return 0; }
+static int narrow_off(void **state) { (void)state; narrow = false; return 0; }
+
 /* Verifies the files; reads the --out records into r (when r is not NULL). */
 static gd_batch_summary run(const gd_verifier *v, char **paths, size_t n, int threads, const char *out, gd_store *store,
                             records *r)
 {
-    gd_batch_opts o = {.threads = threads, .out_path = out, .store = store, .on_error = on_error};
+    gd_batch_opts o = {.threads = threads, .out_path = out, .store = store, .on_error = on_error,
+                       .narrow_history = narrow};
     gd_batch_summary sum;
     gd_err err;
     gd_status st = gd_verify_batch(v, (const char *const *)paths, n, &o, &sum, &err);
@@ -1048,6 +1056,12 @@ int main(void)
         cmocka_unit_test(changed_resubmission_becomes_revision_2_superseding_revision_1),
         cmocka_unit_test(two_versions_of_a_claim_in_one_batch_are_revisions_in_path_order),
         cmocka_unit_test(same_files_in_any_order_and_thread_count_give_identical_output),
+        cmocka_unit_test_setup_teardown(claim_decided_in_an_earlier_run_counts_as_earlier, narrow_on, narrow_off),
+        cmocka_unit_test_setup_teardown(early_refill_against_a_supply_decided_in_an_earlier_run_is_review, narrow_on,
+                                        narrow_off),
+        cmocka_unit_test_setup_teardown(rerunning_the_same_files_with_the_store_decides_nothing, narrow_on, narrow_off),
+        cmocka_unit_test_setup_teardown(changed_resubmission_becomes_revision_2_superseding_revision_1, narrow_on,
+                                        narrow_off),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
