@@ -28,12 +28,14 @@ export function query(params) {
   return s ? '?' + s : '';
 }
 
-export async function api(method, path, body, params) {
+/* body: an object sent as JSON; or, with a contentType, sent as it is
+   (a string, Blob or File: the raw bytes of a claim file). */
+export async function api(method, path, body, params, contentType) {
   const headers = { Accept: 'application/json' };
   const init = { method, headers, credentials: 'same-origin' };
   if (body !== undefined && body !== null) {
-    headers['Content-Type'] = 'application/json';
-    init.body = JSON.stringify(body);
+    headers['Content-Type'] = contentType || 'application/json';
+    init.body = contentType ? body : JSON.stringify(body);
   }
   if (method !== 'GET' && method !== 'HEAD' && csrf) headers['X-CSRF-Token'] = csrf;
   let res;
@@ -58,6 +60,8 @@ export async function api(method, path, body, params) {
 
 export const get = (path, params) => api('GET', path, null, params);
 export const post = (path, body) => api('POST', path, body === undefined ? {} : body);
+/* POST of a raw body (File, Blob or string) with its own Content-Type; still carries X-CSRF-Token. */
+export const postRaw = (path, body, contentType) => api('POST', path, body, null, contentType);
 
 /* /claims/{facility}/{key} from a claim id "FACILITY:KEY" or the two parts. */
 export function claimPath(facility, key) {

@@ -1,6 +1,6 @@
 // app.js — the single-page app: session, header, hash router.
 // Routes (#/...): login, queue, claims, claims/F/K, providers, providers/F,
-// dashboard, appeals, audits, audits/ID, eligibility.
+// dashboard, appeals, audits, audits/ID, eligibility, drugs, submit, users, settlements, settlements/F/P.
 import { get, post, setCsrf, onUnauthorized, ApiError } from './api.js';
 import { t, getLang, setLang, languages } from './i18n.js';
 import { html, esc, errorBox } from './util.js';
@@ -15,14 +15,19 @@ import * as dashboardView from './views/dashboard.js';
 import * as appealsView from './views/appeals.js';
 import * as auditsView from './views/audits.js';
 import * as eligibilityView from './views/eligibility.js';
+import * as drugsView from './views/drugs.js';
+import * as submitView from './views/submit.js';
+import * as usersView from './views/users.js';
+import * as settlementsView from './views/settlements.js';
+import * as settlementView from './views/settlement.js';
 
 const state = { user: null, reasons: null };
 
 const NAV = {
-  facility: ['claims', 'appeals', 'eligibility'],
-  reviewer: ['queue', 'dashboard', 'providers', 'appeals', 'audits', 'claims'],
-  manager: ['dashboard', 'providers', 'queue', 'appeals', 'audits', 'claims'],
-  admin: ['dashboard', 'providers', 'queue', 'appeals', 'audits', 'claims'],
+  facility: ['claims', 'submit', 'appeals', 'eligibility', 'settlements'],
+  reviewer: ['queue', 'dashboard', 'providers', 'drugs', 'appeals', 'audits', 'claims', 'settlements'],
+  manager: ['dashboard', 'providers', 'drugs', 'queue', 'appeals', 'audits', 'claims', 'settlements'],
+  admin: ['dashboard', 'providers', 'drugs', 'queue', 'appeals', 'audits', 'claims', 'settlements', 'submit', 'users'],
 };
 
 function home(user) {
@@ -122,6 +127,10 @@ async function render() {
     case 'appeals': view = appealsView; break;
     case 'audits': view = auditsView; break;
     case 'eligibility': view = eligibilityView; break;
+    case 'drugs': view = drugsView; break;
+    case 'submit': view = submitView; break;
+    case 'users': view = usersView; break;
+    case 'settlements': view = segs.length >= 3 ? settlementView : settlementsView; break;
     default: break;
   }
   if (!view) {

@@ -50,6 +50,8 @@ struct gd_store;
 gd_status cli_contrib_demo(struct gd_store *store, const char *data_dir, const char *dir, const char *period_to,
                            gd_err *err);
 int cmd_elmis(int argc, char **argv);     /* `elmis <sub-command>`: cmd_elmis.c */
+/* The demo's eLMIS step (cmd_elmis.c): imports DIR's elmis_*.csv files. */
+gd_status cli_elmis_demo(struct gd_store *store, const char *dir, gd_err *err);
 int cmd_settle(int argc, char **argv);    /* `settle [sub-command]`: cmd_settle.c */
 
 /* Helpers shared by the commands (cli_util.c). */

@@ -352,7 +352,7 @@ static int print_employer_status(session *s, const gd_citizen_view *v)
     char m[8];
     const gd_ageing *g = &ages[0];
     bool flagged = !v->left_job && gd_arrears_flags_card(&s->rates, g, s->as_of);
-    printf("employer  %s %s (last declared %s%s): overdue %lld VND, %d months late -> card %s\n", v->employer,
+    printf("employer  %s %s (since %s%s): overdue %lld VND, %d months late -> card %s\n", v->employer,
            s->book.acc[0].emp.name, gd_month_format(v->employer_month, m), v->left_job ? ", left" : "",
            (long long)g->overdue, g->months_late, flagged ? "FLAGGED (employer in arrears)" : "not flagged");
     free(ages);

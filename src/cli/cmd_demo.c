@@ -315,6 +315,7 @@ int cmd_demo(int argc, char **argv)
     if (st != GD_OK) { gd_store_close(store); return fail("verify", st, &err); }
     st = run_risk(&o, store, &err);
     if (st != GD_OK) { gd_store_close(store); return fail("risk model", st, &err); }
+    if ((st = cli_elmis_demo(store, o.dir, &err)) != GD_OK) { gd_store_close(store); return fail("eLMIS", st, &err); }
     st = cli_contrib_demo(store, o.synth.data_dir, o.dir, o.synth.period_to, &err);
     gd_store_close(store);
     if (st != GD_OK) return fail("contributions", st, &err);

@@ -286,6 +286,27 @@ static int import_run(int argc, char **argv)
     return finish(&s, rc ? rc : worst == GD_OK ? 0 : 1);
 }
 
+/* The demo's eLMIS step: DIR's elmis_*.csv files (synth writes them) into
+ * the store, so the review UI's drug supply page has data.  A missing file
+ * is skipped. */
+gd_status cli_elmis_demo(gd_store *store, const char *dir, gd_err *err)
+{
+    static const char *const names[] = {"elmis_bid_awards.csv", "elmis_stock_reports.csv", "elmis_stock_lots.csv"};
+    args a = {0};
+    session s = {.a = &a, .store = store};
+    gd_arena_init(&s.arena, 1 << 16);
+    gd_status st = GD_OK;
+    printf("\neLMIS:\n");
+    for (int k = 0; k < 3 && st == GD_OK; k++) {
+        char path[4200];
+        struct stat sb;
+        snprintf(path, sizeof path, "%s/%s", dir, names[k]);
+        if (stat(path, &sb) == 0) st = import_file(&s, path, (file_kind)k, err);
+    }
+    gd_arena_free(&s.arena);
+    return st;
+}
+
 /* ---- validate, warnings ------------------------------------------------------------------ */
 
 static void validate_usage(FILE *out)

@@ -30,7 +30,8 @@ static void usage(FILE *out)
             "  --dry-run      compute and print, store nothing\n"
             "  --by NAME      who settles (recorded in the document; default giamdinh)\n"
             "\n"
-            "Exit status: 0 ok, 1 bad input (contracts, missing accounts), 2 usage error, 3 I/O failure.\n");
+            "Exit status: 0 ok, 1 bad input (contracts, missing accounts, nothing payable for payfile),\n"
+            "2 usage error, 3 I/O failure.\n");
 }
 
 static const cli_command command = {"settle", usage};
@@ -122,7 +123,7 @@ static int run_settle(const settle_args *a, int what)
     if (st != GD_OK) return fail("loading data/settlement", &err, st);
     gd_store *s;
     st = open_store(a, what == 0 && !a->dry_run, &s, &err);
-    if (st != GD_OK) { gd_settle_params_free(&p); return fail(a->db, &err, st); }
+    if (st != GD_OK) { gd_settle_params_free(&p); return fail("opening the store", &err, st); }
     gd_settle_run_result r;
     st = compute(a, s, &p, &r, &err);
     size_t stored = 0;
@@ -213,7 +214,14 @@ static int run_payfile(const settle_args *a)
         st = gd_payfile_pain001(s, &p, &o, &xml, &csv, &n, &total, &err);
         gd_store_close(s);
     }
-    int rc = st == GD_OK ? write_file(a->out, &xml) : fail("writing the payment file", &err, st);
+    int rc = st == GD_OK ? 0 : fail("writing the payment file", &err, st);
+    if (!rc && n == 0) {
+        /* an empty pain.001 is not a message (one payment at least): write nothing */
+        fprintf(stderr, "giamdinh settle: no payable settlement of %s (stored, balance > 0): no file written\n",
+                a->period_s);
+        rc = 1;
+    }
+    if (!rc) rc = write_file(a->out, &xml);
     if (!rc && a->csv_out) rc = write_file(a->csv_out, &csv);
     if (!rc) printf("%lld transfers, %lld VND; %s validates against pain.001.001.03\n", (long long)n, (long long)total, a->out);
     gd_buf_free(&xml);

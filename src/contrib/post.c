@@ -229,20 +229,30 @@ static gd_status due_events(gd_book *b, const gd_contrib_rates *r, const agg_map
 static gd_status payment_events(gd_store *s, gd_book *b, const gd_payment *p, size_t n, events *ev,
                                  gd_post_report *rep, gd_err *err)
 {
-    gd_status st = GD_OK;
+    if (!n) return GD_OK;
+    int64_t *ids = malloc(n * sizeof *ids), *emp = malloc(n * sizeof *emp), *amount = malloc(n * sizeof *amount);
+    gd_date *on = malloc(n * sizeof *on);
+    const char **ref = malloc(n * sizeof *ref);
+    bool *dup = malloc(n * sizeof *dup);
+    gd_status st = ids && emp && amount && on && ref && dup ? GD_OK : gd_err_set(err, GD_ENOMEM, NULL, 0, NULL, "out of memory");
     for (size_t i = 0; st == GD_OK && i < n; i++) {
-        if (p[i].amount <= 0) return gd_err_set(err, GD_EINPUT, NULL, (long)i + 1, "amount", "a payment must be positive");
-        bool dup;
-        int64_t id = b->last_payment + 1;
-        st = gd_cstore_put_payment(s, id, b->acc[p[i].employer].emp.id, p[i].paid_on, p[i].amount, p[i].ref, &dup, err);
-        if (st != GD_OK) break;
-        if (dup) { rep->duplicate_payments++; continue; }
-        b->last_payment = id;
+        if (p[i].amount <= 0) st = gd_err_set(err, GD_EINPUT, NULL, (long)i + 1, "amount", "a payment must be positive");
+        ids[i] = b->last_payment + 1 + (int64_t)i;
+        emp[i] = b->acc[p[i].employer].emp.id;
+        on[i] = p[i].paid_on;
+        amount[i] = p[i].amount;
+        ref[i] = p[i].ref;
+    }
+    if (st == GD_OK) st = gd_cstore_put_payments(s, ids, emp, on, amount, ref, n, dup, err);
+    for (size_t i = 0; st == GD_OK && i < n; i++) {
+        if (dup[i]) { rep->duplicate_payments++; continue; }
         rep->payments++;
         rep->paid += p[i].amount;
         st = push(ev, (event){.on = p[i].paid_on, .type = 2, .account = p[i].employer, .amount = p[i].amount,
-                              .payment_id = id}, err);
+                              .payment_id = ids[i]}, err);
     }
+    if (st == GD_OK) b->last_payment += (int64_t)n;
+    free(ids); free(emp); free(amount); free(on); free(ref); free(dup);
     return st;
 }
 

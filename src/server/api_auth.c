@@ -224,20 +224,21 @@ static void post_token(srv_req *r)
     gd_status st = *end ? GD_EINPUT : gd_store_user_by_id(r->db, id, &u, &found, &err);
     if (st == GD_OK && !found) st = GD_EINPUT;
     if (st == GD_OK) st = gd_store_tx_begin(r->db, &err);
+    json_object *after = json_object_new_object();
+    json_object_object_add(after, "label", srv_jstr(label ? label : ""));
     if (st == GD_OK) {
         gd_err ignored;
         st = gd_server_issue_token(r->db, id, label ? label : "", token, &err);
-        if (st == GD_OK) st = srv_audit(r, "token.issue", object, NULL, label ? label : "", &err);
+        if (st == GD_OK) st = srv_audit(r, "token.issue", object, NULL, json_object_to_json_string(after), &err);
         if (st == GD_OK) st = gd_store_tx_end(r->db, true, &err);
         else gd_store_tx_end(r->db, false, &ignored);
     }
-    json_object_put(in);
-    if (st == GD_EINPUT) { srv_error(r, 404, "no user %s", r->params[0]); return; }
-    if (st != GD_OK) { srv_fail(r, &err); return; }
-    json_object *o = json_object_new_object();
-    json_object_object_add(o, "token", srv_jstr(token));
-    json_object_object_add(o, "label", srv_jstr(label ? label : ""));
-    srv_json(r, 201, o);
+    json_object_put(in);                    /* label pointed into it: after holds a copy */
+    if (st == GD_EINPUT) srv_error(r, 404, "no user %s", r->params[0]);
+    else if (st != GD_OK) srv_fail(r, &err);
+    if (st != GD_OK) { json_object_put(after); return; }
+    json_object_object_add(after, "token", srv_jstr(token));
+    srv_json(r, 201, after);
 }
 
 /* ---- the audit log ----------------------------------------------------------------- */

@@ -19,7 +19,7 @@
 typedef struct el_scope {
     const char *facility;            /* one facility, or NULL */
     const char *province;            /* else a reviewer's province, or NULL = every facility */
-    const char *last_code;           /* one-entry cache of el_in_scope (rows come sorted by facility) */
+    char last_code[8];               /* one-entry cache of el_in_scope (rows come sorted by facility) */
     bool last_ok;
 } el_scope;
 

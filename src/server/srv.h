@@ -170,6 +170,7 @@ extern const srv_route srv_routes_auth[];     /* api_auth.c: login, logout, me, 
 extern const srv_route srv_routes_claims[];   /* api_claims.c: submit, eligibility, lookup */
 extern const srv_route srv_routes_review[];   /* api_review.c: queue, review actions, appeals, post-payment audits */
 extern const srv_route srv_routes_stats[];    /* api_stats.c: provider profile, dashboard, coverage */
+extern const srv_route srv_routes_elmis[];    /* api_elmis.c: drug supply: stock reports, bids, findings, prices */
 extern const srv_route srv_routes_settle[];   /* api_settle.c: settlements, KPIs, contracts, payment files */
 
 #endif

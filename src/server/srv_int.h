@@ -9,6 +9,8 @@
 #include "server/srv.h"
 
 gd_status srv_http_start(gd_server *s, gd_err *err);
+/* Every route table the server dispatches to (*n tables, each ending with {NULL}). */
+const srv_route *const *srv_route_tables(size_t *n);
 void srv_http_stop(gd_server *s);
 
 /* Sets r->user from the Bearer token or the session cookie (and checks the

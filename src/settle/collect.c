@@ -307,15 +307,16 @@ static void one_head(scan_ctx *x, const gd_settle_head *h)
     bool cur = day >= w->from && day <= w->to, prev = day >= w->prev_from && day <= w->prev_to;
     bool stay = h->visit_class == 1 && h->person_id[0];
     if (!cur && !prev && !stay) return;
+    /* every facility of the quarter gets its KPI sums (the peers of the
+     * one asked for); only the one asked for is settled and reported */
     int64_t fi = -1;
-    if (mine && (cur || prev) && (fi = st_facility(w, h->facility)) < 0) {
+    if ((cur || (mine && prev)) && (fi = st_facility(w, h->facility)) < 0) {
         w->status = gd_err_set(w->err, GD_ENOMEM, NULL, 0, NULL, "out of memory");
         return;
     }
-    if (mine && cur) {
+    if (cur) {
         gd_settle_facility *f = &w->r->facilities[fi];
-        gd_report_row *row = report_row(f, h->card, h->visit_class);
-        add_claim(w, fi, h, &w->cur[fi], row);
+        if (mine) add_claim(w, fi, h, &w->cur[fi], report_row(f, h->card, h->visit_class));
         kpi_claim(w, f, h, day);
     } else if (mine && prev) {
         add_claim(w, fi, h, &w->prev[fi], NULL);

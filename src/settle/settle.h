@@ -235,7 +235,8 @@ typedef struct gd_settle_facility {
 
 typedef struct gd_settle_opts {
     gd_quarter period;
-    const char *facility;           /* only this one (NULL = all) */
+    const char *facility;           /* only this one in the result (NULL = all); its KPI
+                                       peers are still computed over every facility */
     const char *cap_dir;            /* capitation tables (data/payment), needed for capitation */
     const char *drg_dir;            /* DRG definitions root (data/drg) for the mean LOS; NULL none */
     const char *created_by;         /* who settles (the document names them) */

@@ -32,6 +32,23 @@ static gd_status run_steps(gd_store *s, st_run *w, gd_err *err)
     return st;
 }
 
+/* With a facility asked for: the others were there for its peers only. */
+static void keep_only(gd_settle_run_result *r, const char *facility)
+{
+    size_t k = 0;
+    r->readmissions = 0;
+    for (size_t i = 0; i < r->n; i++) {
+        if (strcmp(r->facilities[i].code, facility) != 0) {
+            free(r->facilities[i].rows);
+            continue;
+        }
+        r->facilities[k] = r->facilities[i];
+        r->readmissions += r->facilities[k].num[GD_KPI_READMISSION];
+        k++;
+    }
+    r->n = k;
+}
+
 gd_status gd_settle_run(gd_store *s, const gd_settle_params *p, const gd_settle_opts *o,
                         gd_settle_run_result *out, gd_err *err)
 {
@@ -61,6 +78,7 @@ gd_status gd_settle_run(gd_store *s, const gd_settle_params *p, const gd_settle_
         st_kpi_derive(out);
         qsort(out->facilities, out->n, sizeof *out->facilities, cmp_facility);
         for (size_t i = 0; i < out->n; i++) out->facilities[i].doc.version = out->facilities[i].stored_version;
+        if (o->facility) keep_only(out, o->facility);
     }
     out->names_arena = w.names;         /* the result owns the names and contracts */
     out->contracts = w.contracts;

@@ -37,13 +37,20 @@ gd_status gd_cstore_append_entries(gd_store *s, const gd_contrib_rates *r, gd_bo
 /* Declarations (decl[i].employer is an account of b, already saved).  A
  * (employer, period, person) already stored is replaced; *old gets, per
  * row, whether it replaced one (old[i].salary >= 0) and the stored line
- * (salary -1 when new).  Employment follows the latest month. */
+ * (salary -1 when new).  Employment (contrib_employment: a person's
+ * employer, whether he left, and the month since which that holds) is
+ * written only where it changed. */
 gd_status gd_cstore_put_declarations(gd_store *s, const gd_book *b, const gd_declaration *decl, size_t n,
                                      gd_declaration *old, gd_err *err);
 
 /* A payment row; *duplicate when (employer, ref) is already stored (nothing written). */
 gd_status gd_cstore_put_payment(gd_store *s, int64_t id, int64_t employer_id, gd_date on, int64_t amount,
                                 const char *ref, bool *duplicate, gd_err *err);
+
+/* The same for n payments with one statement; duplicate[i] per row.  Ids
+ * of duplicates are not used. */
+gd_status gd_cstore_put_payments(gd_store *s, const int64_t *ids, const int64_t *employer_ids, const gd_date *on,
+                                 const int64_t *amount, const char *const *ref, size_t n, bool *duplicate, gd_err *err);
 
 gd_status gd_cstore_put_plan(gd_store *s, const gd_plan *p, gd_err *err);
 gd_status gd_cstore_load_plans(gd_store *s, gd_plan **plans, size_t *n, gd_err *err);

@@ -291,8 +291,9 @@ static gd_status insert_entries(sq_store *s, const gd_contrib_rates *r, const gd
     return st;
 }
 
-/* One balance row: Σ of an account's entries of one (fund, month). */
-typedef struct bal_row { gd_month period; uint8_t fund; int64_t premium, interest; uint32_t entries; } bal_row;
+/* One balance row: Σ of an account's entries of one (fund, month); fresh
+ * when one of them is not stored yet (only those rows are written). */
+typedef struct bal_row { gd_month period; uint8_t fund; bool fresh; int64_t premium, interest; uint32_t entries; } bal_row;
 
 static int bal_cmp(const void *x, const void *y)
 {
@@ -301,12 +302,12 @@ static int bal_cmp(const void *x, const void *y)
     return a->period < b->period ? -1 : a->period > b->period;
 }
 
-static size_t account_balances(const gd_account *a, bal_row *v)
+static size_t account_balances(const gd_account *a, int64_t stored_id, bal_row *v)
 {
     for (uint32_t i = 0; i < a->n; i++) {
         const gd_entry *e = &a->e[i];
         bool in = gd_entry_is_interest((gd_entry_kind)e->kind);
-        v[i] = (bal_row){e->period, e->fund, in ? 0 : e->amount, in ? e->amount : 0, 1};
+        v[i] = (bal_row){e->period, e->fund, e->id > stored_id, in ? 0 : e->amount, in ? e->amount : 0, 1};
     }
     qsort(v, a->n, sizeof *v, bal_cmp);
     size_t m = 0;
@@ -315,6 +316,7 @@ static size_t account_balances(const gd_account *a, bal_row *v)
             v[m - 1].premium += v[i].premium;
             v[m - 1].interest += v[i].interest;
             v[m - 1].entries++;
+            v[m - 1].fresh |= v[i].fresh;
         } else {
             v[m++] = v[i];
         }
@@ -322,26 +324,29 @@ static size_t account_balances(const gd_account *a, bal_row *v)
     return m;
 }
 
+#define BAL_UPSERT "INSERT INTO contrib_balances (employer, fund, period, premium, interest, entries)" \
+                   " VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (employer, fund, period) DO UPDATE SET" \
+                   " premium = excluded.premium, interest = excluded.interest, entries = excluded.entries"
+
+/* Rewrites the balance rows that new entries changed (entries are never
+ * removed, so no row ever has to go). */
 static gd_status write_balances(sq_store *s, const gd_contrib_rates *r, const gd_book *b, const bool *touched, gd_err *err)
 {
-    sqlite3_stmt *del = NULL, *ins = NULL;
-    gd_status st = prepare(s, "DELETE FROM contrib_balances WHERE employer = ?1", &del, err);
-    if (st == GD_OK) st = prepare(s, "INSERT INTO contrib_balances (employer, fund, period, premium, interest, entries)"
-                                     " VALUES (?1, ?2, ?3, ?4, ?5, ?6)", &ins, err);
+    sqlite3_stmt *ins = NULL;
+    gd_status st = prepare(s, BAL_UPSERT, &ins, err);
     bal_row *v = NULL;
     size_t cap = 0;
     for (size_t a = 0; st == GD_OK && a < b->n; a++) {
         const gd_account *acc = &b->acc[a];
-        if (!touched[a]) continue;
+        if (!touched[a] || !acc->n) continue;
         if (acc->n > cap) {
             free(v);
             cap = acc->n * 2;
             if (!(v = malloc(cap * sizeof *v))) { st = gd_err_set(err, GD_ENOMEM, NULL, 0, NULL, "out of memory"); break; }
         }
-        sqlite3_bind_int64(del, 1, acc->emp.id);
-        st = step_done(s, del, "clearing balances", err);
-        size_t m = acc->n ? account_balances(acc, v) : 0;
+        size_t m = account_balances(acc, b->stored_id, v);
         for (size_t i = 0; st == GD_OK && i < m; i++) {
+            if (!v[i].fresh) continue;
             sqlite3_bind_int64(ins, 1, acc->emp.id);
             sqlite3_bind_text(ins, 2, r->funds[v[i].fund], -1, SQLITE_STATIC);
             sqlite3_bind_int(ins, 3, gd_month_yyyymm(v[i].period));
@@ -352,7 +357,6 @@ static gd_status write_balances(sq_store *s, const gd_contrib_rates *r, const gd
         }
     }
     free(v);
-    sqlite3_finalize(del);
     sqlite3_finalize(ins);
     return st;
 }
@@ -492,7 +496,8 @@ typedef struct job { uint64_t person; int64_t employer; gd_month period; bool le
 
 #define JOB_HEAD "INSERT INTO contrib_employment (person, employer, period, left_job)"
 #define JOB_TAIL " ON CONFLICT (person) DO UPDATE SET employer = excluded.employer, period = excluded.period," \
-                 " left_job = excluded.left_job WHERE excluded.period >= contrib_employment.period"
+                 " left_job = excluded.left_job WHERE excluded.period >= contrib_employment.period" \
+                 " AND (excluded.employer <> contrib_employment.employer OR excluded.left_job <> contrib_employment.left_job)"
 
 static void bind_job(sqlite3_stmt *st, int base, const job *j)
 {
@@ -519,6 +524,29 @@ static gd_status write_jobs(sq_store *s, const job *v, size_t m, gd_err *err)
     sqlite3_finalize(many);
     sqlite3_finalize(one);
     return st;
+}
+
+/* Leaves out of v[0..*n) (in person order) the persons whose stored
+ * employment (employer, left) is the same: a merge walk over the table. */
+static gd_status drop_unchanged(sq_store *s, job *v, size_t *n, gd_err *err)
+{
+    sqlite3_stmt *st;
+    gd_status r = prepare(s, "SELECT person, employer, left_job FROM contrib_employment WHERE person >= ?1 ORDER BY person", &st, err);
+    if (r != GD_OK || *n == 0) { sqlite3_finalize(st); return r; }
+    sqlite3_bind_int64(st, 1, (sqlite3_int64)v[0].person);
+    size_t k = 0, i = 0;
+    int rc = sqlite3_step(st);
+    for (; i < *n; i++) {
+        while (rc == SQLITE_ROW && (uint64_t)sqlite3_column_int64(st, 0) < v[i].person) rc = sqlite3_step(st);
+        bool same = rc == SQLITE_ROW && (uint64_t)sqlite3_column_int64(st, 0) == v[i].person &&
+                    sqlite3_column_int64(st, 1) == v[i].employer && (sqlite3_column_int(st, 2) != 0) == v[i].left &&
+                    (i + 1 == *n || v[i + 1].person != v[i].person);
+        if (!same) v[k++] = v[i];
+    }
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) r = sq_fail(s->db, err, "reading employment");
+    sqlite3_finalize(st);
+    *n = k;
+    return r;
 }
 
 /* Employment from the latest month each employer declared in this batch,
@@ -548,8 +576,9 @@ static gd_status put_employment(sq_store *s, const gd_book *b, const decl_key *k
     if (st == GD_OK) {
         gd_keysort(ix, m, tmp);
         for (size_t i = 0; i < m; i++) sorted[i] = v[ix[i].index];
-        st = write_jobs(s, sorted, m, err);
+        st = drop_unchanged(s, sorted, &m, err);
     }
+    if (st == GD_OK) st = write_jobs(s, sorted, m, err);
     free(sorted);
     free(latest);
     free(v);
@@ -605,23 +634,30 @@ gd_status gd_cstore_put_declarations(gd_store *base, const gd_book *b, const gd_
 
 /* ---- payments, plans ------------------------------------------------------------ */
 
-gd_status gd_cstore_put_payment(gd_store *base, int64_t id, int64_t employer_id, gd_date on, int64_t amount,
-                                const char *ref, bool *duplicate, gd_err *err)
+gd_status gd_cstore_put_payments(gd_store *base, const int64_t *ids, const int64_t *employer_ids, const gd_date *on,
+                                 const int64_t *amount, const char *const *ref, size_t n, bool *duplicate, gd_err *err)
 {
     sq_store *s = sq(base);
     sqlite3_stmt *st;
     gd_status r = prepare(s, "INSERT INTO contrib_payments (id, employer, paid_on, amount, ref) VALUES (?1, ?2, ?3, ?4, ?5)"
                              " ON CONFLICT (employer, ref) DO NOTHING", &st, err);
-    if (r != GD_OK) return r;
-    sqlite3_bind_int64(st, 1, id);
-    sqlite3_bind_int64(st, 2, employer_id);
-    sqlite3_bind_int(st, 3, on);
-    sqlite3_bind_int64(st, 4, amount);
-    sqlite3_bind_text(st, 5, ref, -1, SQLITE_STATIC);
-    r = step_done(s, st, "inserting a payment", err);
-    *duplicate = r == GD_OK && sqlite3_changes(s->db) == 0;
+    for (size_t i = 0; r == GD_OK && i < n; i++) {
+        sqlite3_bind_int64(st, 1, ids[i]);
+        sqlite3_bind_int64(st, 2, employer_ids[i]);
+        sqlite3_bind_int(st, 3, on[i]);
+        sqlite3_bind_int64(st, 4, amount[i]);
+        sqlite3_bind_text(st, 5, ref[i], -1, SQLITE_STATIC);
+        r = step_done(s, st, "inserting a payment", err);
+        duplicate[i] = r == GD_OK && sqlite3_changes(s->db) == 0;
+    }
     sqlite3_finalize(st);
     return r;
+}
+
+gd_status gd_cstore_put_payment(gd_store *base, int64_t id, int64_t employer_id, gd_date on, int64_t amount,
+                                const char *ref, bool *duplicate, gd_err *err)
+{
+    return gd_cstore_put_payments(base, &id, &employer_id, &on, &amount, &ref, 1, duplicate, err);
 }
 
 gd_status gd_cstore_put_plan(gd_store *base, const gd_plan *p, gd_err *err)

@@ -241,6 +241,27 @@ static void pinned_quarter(void **state)
     gd_settle_run_free(&r);
 }
 
+static void a_facility_run_keeps_its_peers(void **state)
+{
+    world *w = *state;
+    gd_err err;
+    gd_settle_run_result all, one;
+    run(w, &all);
+    gd_settle_opts o = {.period = 20251, .facility = "01002", .cap_dir = w->cap_dir, .drg_dir = DATA "/drg",
+                        .created_by = "test"};
+    assert_int_equal(gd_settle_run(w->store, &w->params, &o, &one, &err), GD_OK);
+    assert_int_equal(one.n, 1);
+    const gd_settle_facility *a = fac(&all, "01002"), *b = &one.facilities[0];
+    assert_string_equal(b->code, "01002");
+    assert_int_equal(b->peers, 1);
+    assert_int_equal(b->peer_e4[GD_KPI_REJECTED_SHARE], a->peer_e4[GD_KPI_REJECTED_SHARE]);
+    assert_int_equal(b->peer_e4[GD_KPI_REJECTED_SHARE], 1667);   /* 01001: 1 of 6 */
+    assert_int_equal(b->doc.balance, a->doc.balance);
+    assert_int_equal(b->nrows, a->nrows);
+    gd_settle_run_free(&all);
+    gd_settle_run_free(&one);
+}
+
 static void immutable_and_reopen(void **state)
 {
     world *w = *state;
@@ -371,6 +392,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(quarters),
         cmocka_unit_test(pinned_quarter),
+        cmocka_unit_test(a_facility_run_keeps_its_peers),
         cmocka_unit_test(immutable_and_reopen),
         cmocka_unit_test(versions_kept),
         cmocka_unit_test(payment_file),

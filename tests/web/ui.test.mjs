@@ -2,7 +2,8 @@
 // driving /usr/bin/chromium headless) against a running `giamdinh serve`.
 // scripts/webtest starts the server on a demo store and sets:
 //   GD_BASE_URL, GD_REVIEWER(_PASSWORD), GD_MANAGER(_PASSWORD),
-//   GD_FACILITY(_PASSWORD) and GD_FACILITY_CODE (the facility user's facility).
+//   GD_FACILITY(_PASSWORD) and GD_FACILITY_CODE (the facility user's facility),
+//   GD_ADMIN(_PASSWORD), GD_CLAIM_FILE (a national XML claim file of that facility).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { launch, newPage, login, BASE } from './lib.mjs';
@@ -11,6 +12,8 @@ const REVIEWER = [process.env.GD_REVIEWER || 'reviewer', process.env.GD_REVIEWER
 const MANAGER = [process.env.GD_MANAGER || 'manager', process.env.GD_MANAGER_PASSWORD || 'manager-pass-1'];
 const FACILITY = [process.env.GD_FACILITY || 'facility', process.env.GD_FACILITY_PASSWORD || 'facility-pass-1'];
 const FACILITY_CODE = process.env.GD_FACILITY_CODE || '';
+const ADMIN = [process.env.GD_ADMIN || 'admin', process.env.GD_ADMIN_PASSWORD || 'admin-pass-1'];
+const CLAIM_FILE = process.env.GD_CLAIM_FILE || '';
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -274,4 +277,224 @@ test('appeal: the facility contests a decision, the reviewer decides it', async 
   assert.ok(await r.locator('[data-testid=audit-table] tbody tr:not(:has(td.empty))').count() >= 2, 'appeal and decision audited');
   assert.deepEqual(realErrors(r), []);
   await r.context().close();
+});
+
+test('settlement: a manager settles a quarter and opens a facility\'s settlement; a facility user sees only its own', async () => {
+  const period = '2025Q1';
+  const page = await newPage(browser);
+  await login(page, ...MANAGER);
+  const me = await apiGet(page, '/auth/me');
+  const kpis = await apiGet(page, '/kpis?period=' + period);
+  assert.equal(kpis.status, 200);
+  const own = FACILITY_CODE || kpis.body.facilities[0].facility;
+  const other = kpis.body.facilities.map((f) => f.facility).find((f) => f !== own);
+  assert.ok(other, 'another facility has claims in the quarter');
+  for (const facility of [own, other]) {
+    const r = await page.request.post(BASE + '/api/v1/contracts', {
+      headers: { 'X-CSRF-Token': me.body.csrf },
+      data: { facility, year: 2025, version: 1, valid_from: '2025-01-01', outpatient: 'ffs', inpatient: 'drg',
+        ceiling: 900000000000, advance_pct: '80', over_ceiling: 'carry', kpis: 'readmission_rate<=10%' },
+    });
+    assert.ok(r.status() === 201 || r.status() === 200, `contract for ${facility}: ${r.status()}`);
+  }
+  await page.goto(`${BASE}/#/settlements?period=${period}`);
+  await page.waitForSelector('[data-testid=settle-run-submit]');
+  await page.click('[data-testid=settle-run-submit]');
+  await page.waitForSelector(`[data-testid=settlements-table] a[data-settlement="${own}"]`);
+  assert.match(await page.locator('[data-testid=settle-msg]').textContent(), /\d/);
+  const shown = await page.$$eval('[data-testid=settlements-table] a[data-settlement]', (as) => as.map((a) => a.dataset.settlement));
+  assert.ok(shown.includes(own) && shown.includes(other), 'both settlements listed');
+  await page.click(`[data-testid=settlements-table] a[data-settlement="${own}"]`);
+  await page.waitForSelector('[data-testid=settlement-figures]');
+  assert.equal(await page.locator('[data-testid=settlement-id]').textContent(), `STL-${own}-${period}-V1`);
+  assert.equal(await page.locator('[data-testid=kpi-table] tbody tr').count(), 9);
+  assert.match(await page.locator('[data-testid=kpi-table]').textContent(), /tái nhập viện/);
+  assert.equal(await page.locator('[data-testid=settlement-versions] tbody tr').count(), 1);
+  assert.deepEqual(realErrors(page), []);
+  await page.context().close();
+
+  const fpage = await newPage(browser);
+  await login(fpage, ...FACILITY);
+  const fme = await apiGet(fpage, '/auth/me');
+  assert.equal(fme.body.user.facility, own);
+  await fpage.click('[data-nav=settlements]');
+  await fpage.goto(`${BASE}/#/settlements?period=${period}`);
+  await fpage.waitForSelector('[data-testid=settlements-table] a[data-settlement]');
+  const mine = await fpage.$$eval('[data-testid=settlements-table] a[data-settlement]', (as) => as.map((a) => a.dataset.settlement));
+  assert.deepEqual(mine, [own]);
+  assert.equal(await fpage.locator('[data-testid=settle-run]').count(), 0);
+  await fpage.goto(`${BASE}/#/settlements/${other}/${period}`);
+  await fpage.waitForSelector('[data-testid=not-found]');
+  assert.equal((await apiGet(fpage, `/settlements/${other}/${period}`)).status, 404);
+  await fpage.context().close();
+});
+
+test('admin: adds a user and issues an API token that works once shown', async () => {
+  const his = 'web-his-' + Date.now().toString(36);
+  const page = await newPage(browser);
+  await login(page, ...ADMIN);
+  await page.waitForSelector('[data-nav=users]');
+  await page.click('[data-nav=users]');
+  await page.waitForSelector('[data-testid=users-table] tbody tr[data-user-login]');
+  assert.ok(await page.locator(`[data-testid=users-table] tr[data-user-login="${ADMIN[0]}"]`).count() === 1, 'the admin is listed');
+  const n0 = await page.locator('[data-testid=users-table] tbody tr[data-user-login]').count();
+  // add a facility user (a hospital system's account)
+  await page.fill('#user-login', his);
+  await page.fill('#user-name', 'HIS bệnh viện (kiểm thử)');
+  await page.selectOption('#user-role', 'facility');
+  await page.fill('#user-facility', FACILITY_CODE || '01001');
+  await page.fill('#user-password', 'his-pass-12345');
+  await page.click('#user-submit');
+  await page.waitForSelector('[data-testid=flash]');
+  assert.match(await page.locator('[data-testid=flash]').textContent(), new RegExp(his));
+  const row = page.locator(`[data-testid=users-table] tr[data-user-login="${his}"]`);
+  assert.equal(await row.count(), 1);
+  assert.match(await row.textContent(), /Cơ sở KCB/);
+  assert.equal(await page.locator('[data-testid=users-table] tbody tr[data-user-login]').count(), n0 + 1);
+  // the API's messages are shown in the form: 400 (a facility user without its facility) ...
+  await page.fill('#user-login', his);
+  await page.fill('#user-name', 'again');
+  await page.selectOption('#user-role', 'facility');
+  await page.fill('#user-password', 'his-pass-12345');
+  await page.click('#user-submit');
+  await page.waitForSelector('[data-testid=user-form-msg].error');
+  assert.match(await page.locator('[data-testid=user-form-msg]').textContent(), /^400: .*facility/);
+  // ... and 409 (the same login again)
+  await page.fill('#user-facility', FACILITY_CODE || '01001');
+  await page.click('#user-submit');
+  await page.waitForFunction(() => /^409: .*taken/.test(document.querySelector('[data-testid=user-form-msg]').textContent));
+  // issue a token: shown once, with the warning
+  await row.locator('[data-token-user]').click();
+  await page.fill('#token-label', 'HIS kiểm thử');
+  await page.click('#token-submit');
+  await page.waitForSelector('[data-testid=token-value]');
+  const token = await page.inputValue('[data-testid=token-value]');
+  assert.ok(token.length >= 20, 'a token');
+  assert.match(await page.locator('[data-testid=token-warning]').textContent(), /một lần/);
+  // the token authenticates a program as the new user (no session, no CSRF)
+  const me = await fetch(BASE + '/api/v1/auth/me', { headers: { Authorization: 'Bearer ' + token } });
+  assert.equal(me.status, 200);
+  const mj = await me.json();
+  assert.equal(mj.user.login, his);
+  assert.equal(mj.user.role, 'facility');
+  const bad = await fetch(BASE + '/api/v1/auth/me', { headers: { Authorization: 'Bearer ' + token + 'x' } });
+  assert.equal(bad.status, 401);
+  // closed, it is gone from the page; a reload shows no token either
+  await page.click('[data-testid=token-panel] [data-token-close]');
+  assert.equal(await page.locator('[data-testid=token-value]').count(), 0);
+  await page.reload();
+  await page.waitForSelector('[data-testid=users-table]');
+  assert.ok(!(await page.content()).includes(token), 'the token is not shown again');
+  assert.deepEqual(realErrors(page), []);
+  await page.context().close();
+
+  // not for other roles: no nav entry, and the API refuses
+  const r = await newPage(browser);
+  await login(r, ...REVIEWER);
+  assert.equal(await r.locator('[data-nav=users]').count(), 0);
+  assert.equal((await apiGet(r, '/users')).status, 403);
+  await r.context().close();
+});
+
+test('facility: submits a claim file (XML, FHIR) and sees the verification result', async () => {
+  assert.ok(CLAIM_FILE, 'GD_CLAIM_FILE is set (scripts/webtest)');
+  const page = await newPage(browser);
+  await login(page, ...FACILITY);
+  const own = (await apiGet(page, '/auth/me')).body.user.facility;
+  assert.equal(await page.locator('[data-nav=users]').count(), 0, 'no users page for facilities');
+  await page.click('[data-nav=submit]');
+  await page.waitForSelector('#submit-form');
+  await page.setInputFiles('#submit-file', CLAIM_FILE);
+  await page.click('#submit-send');
+  await page.waitForSelector('[data-testid=submit-result][data-format=xml]');
+  const rows = await page.$$eval('[data-testid=submit-table] tbody tr', (trs) => trs.map((tr) => ({
+    claim: tr.querySelector('a.claimlink')?.dataset.claim,
+    status: tr.querySelector('.badge')?.className,
+    text: tr.textContent,
+  })));
+  assert.ok(rows.length > 0, 'claims in the answer');
+  for (const r of rows) {
+    assert.ok(r.claim && r.claim.startsWith(own + ':'), `own claim ${r.claim}`);
+    assert.match(r.status, /substatus-(decided|unchanged)/);
+  }
+  assert.match(await page.locator('[data-testid=submit-summary]').textContent(), new RegExp(`^${rows.length} hồ sơ`));
+  assert.equal(await page.locator('[data-testid=submit-error]').count(), 0);
+  // the API agrees on the first claim's revision, and its link opens the claim
+  const [f, k] = [rows[0].claim.slice(0, rows[0].claim.indexOf(':')), rows[0].claim.slice(rows[0].claim.indexOf(':') + 1)];
+  const d = await apiGet(page, `/claims/${encodeURIComponent(f)}/${encodeURIComponent(k)}`);
+  assert.equal(d.status, 200);
+  const revCell = await page.locator('[data-testid=submit-table] tbody tr').first().locator('td').nth(2).textContent();
+  assert.equal(digits(revCell), d.body.claim.revision);
+
+  // a FHIR R4 Claim: a Bundle of ClaimResponse; the unknown card is a process note
+  const key = 'WEBFHIR' + Date.now().toString(36).toUpperCase();
+  const fhir = {
+    resourceType: 'Claim', identifier: [{ value: key }], type: { coding: [{ code: 'professional' }] },
+    contained: [{ resourceType: 'Patient', id: 'p', name: [{ text: 'Nguyen Van A' }], gender: 'male', birthDate: '1980-01-02' },
+      { resourceType: 'Coverage', id: 'c', subscriberId: 'DN4010000000099' }],
+    patient: { reference: '#p' }, provider: { identifier: { value: own } }, insurance: [{ coverage: { reference: '#c' } }],
+    billablePeriod: { start: '2025-03-01T08:00:00+07:00', end: '2025-03-01T09:00:00+07:00' },
+    diagnosis: [{ sequence: 1, diagnosisCodeableConcept: { coding: [{ code: 'J06.9' }] } }],
+    item: [{ sequence: 1, productOrService: { coding: [{ system: 'https://giamdinh.vn/fhir/service', code: '01.0001.1778' }] }, quantity: { value: 1 }, unitPrice: { value: 40000 } }],
+    total: { value: 40000 },
+  };
+  await page.setInputFiles('#submit-file', { name: 'claim.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(fhir)) });
+  await page.click('#submit-send');
+  await page.waitForSelector('[data-testid=submit-result][data-format=fhir]');
+  const frow = page.locator('[data-testid=submit-table] tbody tr').first();
+  assert.equal(await frow.locator('a.claimlink').getAttribute('data-claim'), `${own}:${key}`);
+  assert.equal(digits(await frow.locator('td').nth(3).textContent()), 40000);
+  assert.match(await frow.textContent(), /PHANTOM_PATIENT/);
+
+  // a broken file: the API's 400 with the position, shown as an error
+  await page.setInputFiles('#submit-file', { name: 'broken.xml', mimeType: 'application/xml', buffer: Buffer.from('<GIAMDINHHS><THONGTINDONVI>') });
+  await page.click('#submit-send');
+  await page.waitForSelector('[data-testid=submit-error]');
+  assert.equal(await page.getAttribute('[data-testid=submit-error]', 'data-status'), '400');
+  assert.ok((await page.locator('[data-testid=submit-error] .errdetail').textContent()).length > 10, 'the message says what is wrong');
+  assert.equal(await page.locator('[data-testid=submit-result]').count(), 0);
+
+  // the claim link opens the claim's page
+  await page.setInputFiles('#submit-file', CLAIM_FILE);
+  await page.click('#submit-send');
+  await page.waitForSelector('[data-testid=submit-result][data-format=xml]');
+  assert.match(await page.locator('[data-testid=submit-table] tbody').textContent(), /Không đổi/);
+  await page.click('[data-testid=submit-table] a.claimlink >> nth=0');
+  await page.waitForSelector('[data-testid=lines]');
+  assert.deepEqual(realErrors(page), []);
+  await page.context().close();
+});
+
+test('manager: the drug supply page draws price dispersion and spend, lists findings, downloads the prices CSV', async () => {
+  const page = await newPage(browser);
+  await login(page, ...MANAGER);
+  await page.goto(BASE + '/#/drugs');
+  for (const id of ['c-dispersion', 'c-spend']) {
+    await page.waitForSelector(`#${id}[data-chart=ready]`, { timeout: 60000 });
+    const box = await page.locator('#' + id).boundingBox();
+    assert.ok(box && box.width > 100 && box.height > 100, `${id} has a size`);
+  }
+  const drawn = await page.evaluate(() => ['c-dispersion', 'c-spend'].map((id) => {
+    const c = document.getElementById(id);
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let n = 0;
+    for (let i = 3; i < d.length; i += 4) if (d[i]) n++;
+    return n;
+  }));
+  for (const n of drawn) assert.ok(n > 500, 'chart pixels drawn');
+  assert.ok(await page.locator('[data-testid=prices-table] tbody tr').count() > 1, 'price rows');
+  assert.ok(digits(await page.locator('[data-testid=drugs-totals] .total .tv').first().textContent()) > 0, 'spend');
+  assert.ok(await page.locator('[data-testid=warnings-table] tbody tr').count() > 0, 'warning rows');
+  assert.ok(await page.locator('[data-testid=validation-table] tbody tr').count() > 0, 'validation rows');
+  await page.waitForSelector('[data-testid=gaps-claims]');
+  const [dl] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=prices-csv]')]);
+  assert.match(dl.suggestedFilename(), /^elmis-prices-.*\.csv$/);
+  const fs = await import('node:fs/promises');
+  const csv = await fs.readFile(await dl.path(), 'utf8');
+  assert.match(csv, /^ingredient,strength,form,facilities,min,median,p90,max/);
+  assert.ok(csv.trim().split('\n').length > 2, 'csv rows');
+  // the API agrees: prices are staff's
+  assert.equal((await apiGet(page, '/elmis/prices?top=1')).status, 200);
+  assert.deepEqual(realErrors(page), []);
+  await page.context().close();
 });
