@@ -85,6 +85,20 @@ int cli_serve(const cli_command *me, const gd_server_opts *o)
 
 /* ---- user ------------------------------------------------------------------------- */
 
+/* Parses the options after the sub-command (argv[1]) and opens --db; 0 or the exit code. */
+static int parse_and_open(const cli_command *me, int argc, char **argv, const cli_opt *opts, const char **db_path,
+                          bool read_only, gd_store **db)
+{
+    int rc = cli_parse_options(me, argc - 1, argv + 1, opts, NULL);
+    if (rc) return rc;
+    if (!*db_path) return cli_usage_error(me, "--db is required", NULL);
+    gd_err err;
+    gd_err_clear(&err);
+    gd_store_opts o = {.read_only = read_only};
+    gd_status st = gd_store_open(db, *db_path, &o, &err);
+    return st == GD_OK ? 0 : cli_fail(me, "cannot open the store", &err, st);
+}
+
 static void user_usage(FILE *out)
 {
     fprintf(out,
@@ -164,14 +178,10 @@ int cmd_user(int argc, char **argv)
     const cli_opt opts[] = {{"--db", &db_path, NULL, NULL}, {"--login", &v[0], NULL, NULL}, {"--name", &v[1], NULL, NULL}, {"--role", &v[2], NULL, NULL},
                             {"--facility", &v[3], NULL, NULL}, {"--province", &v[4], NULL, NULL}, {"--password", &v[5], NULL, NULL},
                             {"--password-file", &v[6], NULL, NULL}, {"--label", &label, NULL, NULL}, {NULL, NULL, NULL, NULL}};
-    int rc = cli_parse_options(&me, argc - 1, argv + 1, opts, NULL);
-    if (rc) return rc;
-    if (!db_path) return cli_usage_error(&me, "--db is required", NULL);
     gd_store *db;
     gd_err err;
-    gd_err_clear(&err);
-    gd_status st = gd_store_open(&db, db_path, NULL, &err);
-    if (st != GD_OK) return cli_fail(&me, "cannot open the store", &err, st);
+    int rc = parse_and_open(&me, argc, argv, opts, &db_path, false, &db);
+    if (rc) return rc;
     if (strcmp(sub, "add") == 0) rc = user_add(&me, db, v);
     else if (strcmp(sub, "token") == 0) rc = user_token(&me, db, v[0], label);
     else if (strcmp(sub, "list") == 0) rc = gd_store_users_scan(db, print_user, NULL, &err) == GD_OK ? 0 : 3;
@@ -198,18 +208,14 @@ int cmd_audit(int argc, char **argv)
     if (strcmp(argv[1], "verify") != 0) return cli_usage_error(&me, "unknown sub-command", argv[1]);
     const char *db_path = NULL;
     const cli_opt opts[] = {{"--db", &db_path, NULL, NULL}, {NULL, NULL, NULL, NULL}};
-    int rc = cli_parse_options(&me, argc - 1, argv + 1, opts, NULL);
-    if (rc) return rc;
-    if (!db_path) return cli_usage_error(&me, "--db is required", NULL);
     gd_store *db;
+    int rc = parse_and_open(&me, argc, argv, opts, &db_path, true, &db);
+    if (rc) return rc;
     gd_err err;
     gd_err_clear(&err);
-    gd_store_opts ro = {.read_only = true};
-    gd_status st = gd_store_open(&db, db_path, &ro, &err);
-    if (st != GD_OK) return cli_fail(&me, "cannot open the store", &err, st);
     int64_t bad = 0;
     uint64_t n = 0;
-    st = gd_store_audit_verify(db, &bad, &n, &err);
+    gd_status st = gd_store_audit_verify(db, &bad, &n, &err);
     gd_store_close(db);
     if (st != GD_OK) return cli_fail(&me, "cannot read the audit log", &err, st);
     if (bad) {

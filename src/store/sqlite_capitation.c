@@ -26,15 +26,6 @@ static const char enrolment_sql[] =
     " FROM cards c CROSS JOIN persons p ON p.person_id = c.person_id"
     " WHERE c.valid_from <= ?2 AND c.valid_to >= ?1 ORDER BY c.card_key";
 
-static void copy_text(sqlite3_stmt *st, int col, char *out, size_t size)
-{
-    const unsigned char *t = sqlite3_column_text(st, col);
-    size_t n = t ? (size_t)sqlite3_column_bytes(st, col) : 0;
-    if (n >= size) n = size - 1;
-    if (n) memcpy(out, t, n);
-    out[n] = '\0';
-}
-
 static gd_date column_date(sqlite3_stmt *st, int col)
 {
     return sqlite3_column_type(st, col) == SQLITE_NULL ? GD_DATE_NONE : sqlite3_column_int(st, col);
@@ -43,8 +34,8 @@ static gd_date column_date(sqlite3_stmt *st, int col)
 static void read_enrolment(sqlite3_stmt *st, gd_enrolment *r)
 {
     r->person = (uint64_t)sqlite3_column_int64(st, 0);
-    copy_text(st, 1, r->card_no, sizeof r->card_no);
-    copy_text(st, 2, r->primary_facility, sizeof r->primary_facility);
+    sq_copy_text(st, 1, r->card_no, sizeof r->card_no);
+    sq_copy_text(st, 2, r->primary_facility, sizeof r->primary_facility);
     r->valid_from = column_date(st, 3);
     r->valid_to = column_date(st, 4);
     const unsigned char *sex = sqlite3_column_text(st, 5);

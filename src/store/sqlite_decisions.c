@@ -435,6 +435,19 @@ gd_status sq_scan_decision_heads(gd_store *base, gd_decision_scan_fn fn, void *c
     return status;
 }
 
+/* "SELECT h.facility,h.claim_key,...," — every head column of claim_heads h,
+ * for a statement that adds d.record of the joined revision. */
+static void select_head_columns(gd_buf *b)
+{
+    gd_buf_puts(b, "SELECT ");
+    for (const char *c = HEAD_COLUMNS; c;) {
+        const char *end = strchr(c, ',');
+        int n = end ? (int)(end - c) : (int)strlen(c);
+        gd_buf_printf(b, "h.%.*s,", n, c);
+        c = end ? end + 1 : NULL;
+    }
+}
+
 /* The heads again, each with the JSON record of its revision. */
 gd_status sq_scan_head_records(gd_store *base, gd_decision_scan_fn fn, void *ctx, gd_err *err)
 {
@@ -443,13 +456,7 @@ gd_status sq_scan_head_records(gd_store *base, gd_decision_scan_fn fn, void *ctx
     sqlite3_stmt *st;
     gd_buf b;
     gd_buf_init(&b, 1024);
-    gd_buf_puts(&b, "SELECT ");
-    for (const char *c = HEAD_COLUMNS; c;) {
-        const char *end = strchr(c, ',');
-        int n = end ? (int)(end - c) : (int)strlen(c);
-        gd_buf_printf(&b, "h.%.*s,", n, c);
-        c = end ? end + 1 : NULL;
-    }
+    select_head_columns(&b);
     gd_buf_puts(&b, "d.record FROM claim_heads h JOIN decisions d ON d.facility = h.facility"
                     " AND d.claim_key = h.claim_key AND d.revision = h.revision"
                     " ORDER BY h.person_id, h.admitted_at, h.facility, h.claim_key");
@@ -544,13 +551,7 @@ gd_status gd_store_list_heads(gd_store *base, const gd_head_query *q, gd_decisio
     if (count_heads(s, q, total, err) != GD_OK) return GD_EIO;
     gd_buf b;
     gd_buf_init(&b, 1024);
-    gd_buf_puts(&b, "SELECT ");
-    for (const char *c = HEAD_COLUMNS; c;) {
-        const char *end = strchr(c, ',');
-        int n = end ? (int)(end - c) : (int)strlen(c);
-        gd_buf_printf(&b, "h.%.*s,", n, c);
-        c = end ? end + 1 : NULL;
-    }
+    select_head_columns(&b);
     /* The page's keys first (an index walk on admitted_at), then the
      * records of those rows only. */
     gd_buf_puts(&b, "d.record FROM (SELECT h.facility AS f, h.claim_key AS k FROM claim_heads h");

@@ -90,6 +90,10 @@ gd_status sq_claim_history(gd_store *s, const char *facility, const char *claim_
 gd_status sq_count_decisions(gd_store *s, uint64_t *n, gd_err *err);
 void sq_decisions_finalize(sq_store *s);
 
+/* Column col of the current row as text into out (size bytes, cut to fit;
+ * "" for NULL). */
+void sq_copy_text(sqlite3_stmt *st, int col, char *out, size_t size);
+
 /* First column of the first row of sql as an integer (0 without rows). */
 gd_status sq_query_int(sq_store *s, const char *sql, sqlite3_int64 *out, gd_err *err);
 

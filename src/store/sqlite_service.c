@@ -50,7 +50,7 @@ static gd_status finish_write(sq_store *s, sqlite3_stmt *st, const char *what, g
     return r;
 }
 
-static void copy_col(sqlite3_stmt *st, int col, char *out, size_t size)
+void sq_copy_text(sqlite3_stmt *st, int col, char *out, size_t size)
 {
     const unsigned char *t = sqlite3_column_text(st, col);
     size_t n = t ? (size_t)sqlite3_column_bytes(st, col) : 0;
@@ -103,12 +103,12 @@ static void read_user(sqlite3_stmt *st, gd_user *u)
 {
     memset(u, 0, sizeof *u);
     u->id = sqlite3_column_int64(st, 0);
-    copy_col(st, 1, u->login, sizeof u->login);
-    copy_col(st, 2, u->name, sizeof u->name);
+    sq_copy_text(st, 1, u->login, sizeof u->login);
+    sq_copy_text(st, 2, u->name, sizeof u->name);
     int role = gd_role_parse((const char *)sqlite3_column_text(st, 3));
     u->role = role < 0 ? GD_ROLE_FACILITY : (gd_role)role;
-    copy_col(st, 4, u->facility, sizeof u->facility);
-    copy_col(st, 5, u->province, sizeof u->province);
+    sq_copy_text(st, 4, u->facility, sizeof u->facility);
+    sq_copy_text(st, 5, u->province, sizeof u->province);
     u->active = sqlite3_column_int(st, 6) != 0;
 }
 
@@ -121,7 +121,7 @@ static gd_status one_user(sq_store *s, sqlite3_stmt *st, gd_user *u, int col, ch
     *found = rc == SQLITE_ROW;
     if (*found) {
         read_user(st, u);
-        if (out) copy_col(st, col, out, size);
+        if (out) sq_copy_text(st, col, out, size);
     }
     gd_status r = rc == SQLITE_ROW || rc == SQLITE_DONE ? GD_OK : sq_fail(s->db, err, "reading a user");
     sqlite3_finalize(st);
@@ -547,7 +547,7 @@ gd_status gd_store_claim_source(gd_store *base, const char *facility, const char
             if (n) memcpy(*body, sqlite3_column_blob(st, 0), n);
             (*body)[n] = '\0';
             *len = n;
-            copy_col(st, 1, format, size);
+            sq_copy_text(st, 1, format, size);
         }
     }
     sqlite3_finalize(st);

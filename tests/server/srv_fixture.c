@@ -250,19 +250,14 @@ static bool parse_reply(char *raw, size_t len, st_reply *out)
     return true;
 }
 
-bool st_call(const st_world *w, const char *method, const char *path, const char *extra_headers, const char *body,
-             size_t body_len, const char *content_type, st_reply *out)
+/* Sends head then body (may be NULL) on a fresh connection and reads the whole answer. */
+static bool exchange(const st_world *w, const char *head, size_t head_len, const char *body, size_t body_len,
+                     st_reply *out)
 {
     memset(out, 0, sizeof *out);
     int fd = connect_local(w->port);
     if (fd < 0) return false;
-    char head[4096];
-    int n = snprintf(head, sizeof head,
-                     "%s %s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n%s%s%s%sContent-Length: %zu\r\n\r\n",
-                     method, path, extra_headers ? extra_headers : "", content_type ? "Content-Type: " : "",
-                     content_type ? content_type : "", content_type ? "\r\n" : "", body ? body_len : 0);
-    bool ok = n > 0 && (size_t)n < sizeof head && send_all(fd, head, (size_t)n) &&
-              (!body || send_all(fd, body, body_len));
+    bool ok = send_all(fd, head, head_len) && (!body || send_all(fd, body, body_len));
     shutdown(fd, SHUT_WR);
     size_t len = 0;
     char *raw = ok ? read_all(fd, &len) : NULL;
@@ -272,18 +267,21 @@ bool st_call(const st_world *w, const char *method, const char *path, const char
     return ok;
 }
 
+bool st_call(const st_world *w, const char *method, const char *path, const char *extra_headers, const char *body,
+             size_t body_len, const char *content_type, st_reply *out)
+{
+    char head[4096];
+    int n = snprintf(head, sizeof head,
+                     "%s %s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n%s%s%s%sContent-Length: %zu\r\n\r\n",
+                     method, path, extra_headers ? extra_headers : "", content_type ? "Content-Type: " : "",
+                     content_type ? content_type : "", content_type ? "\r\n" : "", body ? body_len : 0);
+    if (n <= 0 || (size_t)n >= sizeof head) { memset(out, 0, sizeof *out); return false; }
+    return exchange(w, head, (size_t)n, body, body_len, out);
+}
+
 bool st_call_raw(const st_world *w, const char *request, st_reply *out)
 {
-    memset(out, 0, sizeof *out);
-    int fd = connect_local(w->port);
-    if (fd < 0) return false;
-    bool ok = send_all(fd, request, strlen(request));
-    size_t len = 0;
-    char *raw = ok ? read_all(fd, &len) : NULL;
-    close(fd);
-    ok = raw && parse_reply(raw, len, out);
-    free(raw);
-    return ok;
+    return exchange(w, request, strlen(request), NULL, 0, out);
 }
 
 bool st_call_as(const st_world *w, int u, const char *method, const char *path, const char *json_body, st_reply *out)
