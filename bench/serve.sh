@@ -40,6 +40,7 @@ trap cleanup EXIT
 echo "== setup: $people people, $claims claims in $dir"
 "$bin" synth --out "$dir/data" --people "$people" --claims "$claims" --seed 3 >/dev/null
 "$bin" import --db "$dir/store.db" "$dir/data" >/dev/null
+"$bin" contrib import --db "$dir/store.db" "$dir/data" >/dev/null   # employers: eligibility checks their arrears
 mkdir -p "$dir/held"
 # Hold back the files of the first province (by file name) for the submission run.
 first=$(ls "$dir/data/claims" | head -1 | cut -c1-2)

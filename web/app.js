@@ -1,6 +1,6 @@
 // app.js — the single-page app: session, header, hash router.
 // Routes (#/...): login, queue, claims, claims/F/K, providers, providers/F,
-// dashboard, appeals, audits, audits/ID, eligibility, drugs, submit, users, settlements, settlements/F/P.
+// dashboard, appeals, audits, audits/ID, eligibility, drugs, submit, users, settlements, settlements/F/P, contrib.
 import { get, post, setCsrf, onUnauthorized, ApiError } from './api.js';
 import { t, getLang, setLang, languages } from './i18n.js';
 import { html, esc, errorBox } from './util.js';
@@ -20,14 +20,15 @@ import * as submitView from './views/submit.js';
 import * as usersView from './views/users.js';
 import * as settlementsView from './views/settlements.js';
 import * as settlementView from './views/settlement.js';
+import * as contribView from './views/contrib.js';
 
 const state = { user: null, reasons: null };
 
 const NAV = {
   facility: ['claims', 'submit', 'appeals', 'eligibility', 'settlements'],
-  reviewer: ['queue', 'dashboard', 'providers', 'drugs', 'appeals', 'audits', 'claims', 'settlements'],
-  manager: ['dashboard', 'providers', 'drugs', 'queue', 'appeals', 'audits', 'claims', 'settlements'],
-  admin: ['dashboard', 'providers', 'drugs', 'queue', 'appeals', 'audits', 'claims', 'settlements', 'submit', 'users'],
+  reviewer: ['queue', 'dashboard', 'providers', 'drugs', 'appeals', 'audits', 'claims', 'settlements', 'contrib'],
+  manager: ['dashboard', 'providers', 'drugs', 'queue', 'appeals', 'audits', 'claims', 'settlements', 'contrib'],
+  admin: ['dashboard', 'providers', 'drugs', 'queue', 'appeals', 'audits', 'claims', 'settlements', 'contrib', 'submit', 'users'],
 };
 
 function home(user) {
@@ -131,6 +132,7 @@ async function render() {
     case 'submit': view = submitView; break;
     case 'users': view = usersView; break;
     case 'settlements': view = segs.length >= 3 ? settlementView : settlementsView; break;
+    case 'contrib': view = contribView; break;
     default: break;
   }
   if (!view) {

@@ -397,6 +397,8 @@ typedef struct eligibility {
     const gd_person *holder;
     json_object *reasons;
     bool eligible;
+    bool arrears_known;           /* the contribution ledger could be read */
+    srv_arrears arrears;          /* the holder's employer's arrears flag */
 } eligibility;
 
 static void refuse(eligibility *e, const char *reason)
@@ -425,6 +427,22 @@ static void check_card(const gd_registry *reg, const char *card_no, gd_date on, 
     refuse(e, "card is not valid on this date");
 }
 
+/* The holder's employer's arrears (contributions): a reason when they flag the card. */
+static void check_arrears(srv_req *r, gd_date on, eligibility *e)
+{
+    /* Asked for (arrears=1): the holder's employer's ledger is read and aged,
+     * milliseconds where the rest of the check is microseconds. */
+    const char *ask = srv_query(r, "arrears");
+    if (!e->holder || !ask || strcmp(ask, "1") != 0) return;
+    gd_err err;
+    gd_err_clear(&err);
+    e->arrears_known = srv_employer_arrears(r, e->holder->person_id, on, &e->arrears, &err) == GD_OK;
+    if (!e->arrears_known || !e->arrears.flagged) return;
+    char reason[96];
+    snprintf(reason, sizeof reason, "employer in arrears %d months", e->arrears.months_late);
+    json_object_array_add(e->reasons, json_object_new_string(reason));
+}
+
 static json_object *eligibility_json(srv_req *r, const char *card_no, gd_date on, const char *facility,
                                      eligibility *e)
 {
@@ -450,6 +468,7 @@ static json_object *eligibility_json(srv_req *r, const char *card_no, gd_date on
                            facility ? json_object_new_boolean(strcmp(facility, e->card->primary_facility) == 0)
                                     : NULL);
     json_object_object_add(o, "five_years_from", srv_jdate(e->card->five_years_from));
+    json_object_object_add(o, "employer_arrears", e->arrears_known ? json_object_new_boolean(e->arrears.flagged) : NULL);
     if (e->holder) {
         json_object *h = json_object_new_object();
         int y, m, d;
@@ -476,6 +495,7 @@ static void get_eligibility(srv_req *r)
     if (!srv_query_date(r, "date", today(), &on)) return;
     eligibility e = {.reasons = json_object_new_array(), .eligible = true};
     check_card(r->srv->engine.reg, card_no, on, &e);
+    check_arrears(r, on, &e);
     srv_json(r, 200, eligibility_json(r, card_no, on, facility, &e));
     json_object_put(e.reasons);
 }

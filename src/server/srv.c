@@ -34,7 +34,8 @@ typedef struct conn_state {
 } conn_state;
 
 static const srv_route *const route_tables[] = {srv_routes_auth, srv_routes_claims, srv_routes_review,
-                                                srv_routes_stats, srv_routes_settle, srv_routes_elmis};
+                                                srv_routes_stats, srv_routes_settle, srv_routes_elmis,
+                                                srv_routes_contrib};
 
 const srv_route *const *srv_route_tables(size_t *n)
 {

@@ -38,6 +38,7 @@
 
 struct MHD_Connection;
 struct gd_risk_model;
+struct gd_contrib_rates;
 
 /* Roles, as bits for the route table's masks. */
 enum {
@@ -60,6 +61,7 @@ struct gd_server {
     gd_engine engine;                /* registry, law, rules, verifier: read-only after start */
     bool engine_open;
     struct gd_risk_model *risk;      /* NULL when no model */
+    struct gd_contrib_rates *contrib_rates;   /* data_dir/contrib/ rates, loaded once; NULL when absent */
     srv_pool *pool;
     srv_submitter *submitter;
 };
@@ -153,6 +155,19 @@ json_object *srv_fhir_claim_responses(json_object *answer);
  * (documents_requested, reviewed).  Implemented in api_review.c. */
 void srv_claim_workflow_detail(srv_req *r, const char *facility, const char *claim_key, json_object *detail);
 
+/* ---- contributions (api_contrib.c) ------------------------------------------ */
+
+typedef struct srv_arrears {
+    char employer[16];               /* the person's employer, "" when never declared */
+    int months_late;                 /* of the employer's oldest unpaid month on the day */
+    bool flagged;                    /* the employer's arrears flag the person's card (gd_arrears_flags_card) */
+} srv_arrears;
+
+/* Whether a person's employer's arrears flag his card on a day (nothing
+ * answered: errors, e.g. a store without the contribution tables, are
+ * returned). */
+gd_status srv_employer_arrears(srv_req *r, const char *person_id, int32_t on, srv_arrears *out, gd_err *err);
+
 /* ---- routes ---------------------------------------------------------------- */
 
 typedef void (*srv_handler)(srv_req *r);
@@ -172,5 +187,6 @@ extern const srv_route srv_routes_review[];   /* api_review.c: queue, review act
 extern const srv_route srv_routes_stats[];    /* api_stats.c: provider profile, dashboard, coverage */
 extern const srv_route srv_routes_elmis[];    /* api_elmis.c: drug supply: stock reports, bids, findings, prices */
 extern const srv_route srv_routes_settle[];   /* api_settle.c: settlements, KPIs, contracts, payment files */
+extern const srv_route srv_routes_contrib[];  /* api_contrib.c: debtors, collection, affected insured, card, coverage */
 
 #endif

@@ -7,10 +7,13 @@
 #include "server/srv_int.h"
 #include "server/srv_submit.h"
 
+#include "contrib/contrib.h"
 #include "ml/risk.h"
 #include "store/stats_store.h"
 
 #include <sodium.h>
+#include <stdio.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -41,6 +44,21 @@ static void free_opts(gd_server *s)
     free((char *)s->opts.bind);
 }
 
+/* The contribution rates (data_dir/contrib/), read once: eligibility checks
+ * an employee's employer arrears on every request.  Absent data: NULL. */
+static gd_status load_contrib_rates(gd_server *s, gd_err *err)
+{
+    char path[4096];
+    struct stat sb;
+    snprintf(path, sizeof path, "%s/contrib", s->opts.data_dir);
+    if (stat(path, &sb) != 0) return GD_OK;
+    s->contrib_rates = calloc(1, sizeof *s->contrib_rates);
+    if (!s->contrib_rates) return gd_err_set(err, GD_ENOMEM, NULL, 0, NULL, "out of memory");
+    gd_status st = gd_contrib_rates_load(s->contrib_rates, s->opts.data_dir, err);
+    if (st != GD_OK) { free(s->contrib_rates); s->contrib_rates = NULL; }
+    return st;
+}
+
 /* Opens the store once for writing (which migrates it), loads the engine
  * from it, and closes it again: the workers open their own. */
 static gd_status open_engine(gd_server *s, gd_err *err)
@@ -55,7 +73,8 @@ static gd_status open_engine(gd_server *s, gd_err *err)
     gd_store_close(db);
     if (st != GD_OK) return st;
     s->engine_open = true;
-    if (s->opts.model_dir) st = gd_risk_load(&s->risk, s->opts.model_dir, err);
+    if (st == GD_OK && s->opts.model_dir) st = gd_risk_load(&s->risk, s->opts.model_dir, err);
+    if (st == GD_OK) st = load_contrib_rates(s, err);
     return st;
 }
 
@@ -87,6 +106,8 @@ void gd_server_stop(gd_server *s)
     srv_submitter_stop(s->submitter);
     srv_pool_free(s->pool);
     gd_risk_free(s->risk);
+    if (s->contrib_rates) gd_contrib_rates_free(s->contrib_rates);
+    free(s->contrib_rates);
     if (s->engine_open) gd_engine_close(&s->engine);
     free_opts(s);
     free(s);

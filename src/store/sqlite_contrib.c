@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "base/buf.h"
 #include "base/keysort.h"
@@ -302,39 +303,71 @@ static int bal_cmp(const void *x, const void *y)
     return a->period < b->period ? -1 : a->period > b->period;
 }
 
+/* The balance rows of an account that its entries with id > stored_id
+ * touch: their (fund, month) keys first (new entries are the tail of e[],
+ * in id order), then one linear pass over e[] summing the entries of those
+ * keys.  No sort of the whole account: its history grows every month. */
 static size_t account_balances(const gd_account *a, int64_t stored_id, bal_row *v)
 {
-    for (uint32_t i = 0; i < a->n; i++) {
-        const gd_entry *e = &a->e[i];
-        bool in = gd_entry_is_interest((gd_entry_kind)e->kind);
-        v[i] = (bal_row){e->period, e->fund, e->id > stored_id, in ? 0 : e->amount, in ? e->amount : 0, 1};
-    }
-    qsort(v, a->n, sizeof *v, bal_cmp);
+    uint32_t first = a->n;
+    while (first > 0 && a->e[first - 1].id > stored_id) first--;
     size_t m = 0;
-    for (uint32_t i = 0; i < a->n; i++) {
-        if (m && bal_cmp(&v[m - 1], &v[i]) == 0) {
-            v[m - 1].premium += v[i].premium;
-            v[m - 1].interest += v[i].interest;
-            v[m - 1].entries++;
-            v[m - 1].fresh |= v[i].fresh;
+    for (uint32_t i = first; i < a->n; i++) v[m++] = (bal_row){a->e[i].period, a->e[i].fund, true, 0, 0, 0};
+    if (m > 1) qsort(v, m, sizeof *v, bal_cmp);
+    size_t k = 0;
+    for (size_t i = 0; i < m; i++)
+        if (!k || bal_cmp(&v[k - 1], &v[i]) != 0) v[k++] = v[i];
+    m = k;
+    for (uint32_t i = 0; i < a->n && m; i++) {
+        const gd_entry *e = &a->e[i];
+        bal_row key = {e->period, e->fund, true, 0, 0, 0};
+        size_t lo = 0, hi = m;
+        if (m <= 8) {
+            while (lo < m && bal_cmp(&v[lo], &key) != 0) lo++;
+            if (lo == m) continue;
         } else {
-            v[m++] = v[i];
+            while (lo < hi) {
+                size_t mid = (lo + hi) / 2;
+                if (bal_cmp(&v[mid], &key) < 0) lo = mid + 1;
+                else hi = mid;
+            }
+            if (lo == m || bal_cmp(&v[lo], &key) != 0) continue;
         }
+        bool in = gd_entry_is_interest((gd_entry_kind)e->kind);
+        if (in) v[lo].interest += e->amount;
+        else v[lo].premium += e->amount;
+        v[lo].entries++;
     }
     return m;
 }
 
-#define BAL_UPSERT "INSERT INTO contrib_balances (employer, fund, period, premium, interest, entries)" \
-                   " VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (employer, fund, period) DO UPDATE SET" \
-                   " premium = excluded.premium, interest = excluded.interest, entries = excluded.entries"
+#define BAL_HEAD "INSERT INTO contrib_balances (employer, fund, period, premium, interest, entries)"
+#define BAL_TAIL " ON CONFLICT (employer, fund, period) DO UPDATE SET" \
+                 " premium = excluded.premium, interest = excluded.interest, entries = excluded.entries"
+
+typedef struct bal_out { int64_t employer; bal_row row; } bal_out;
+
+static void bind_bal(sqlite3_stmt *st, int base, const gd_contrib_rates *r, const bal_out *x)
+{
+    sqlite3_bind_int64(st, base + 1, x->employer);
+    sqlite3_bind_text(st, base + 2, r->funds[x->row.fund], -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, base + 3, gd_month_yyyymm(x->row.period));
+    sqlite3_bind_int64(st, base + 4, x->row.premium);
+    sqlite3_bind_int64(st, base + 5, x->row.interest);
+    sqlite3_bind_int64(st, base + 6, x->row.entries);
+}
 
 /* Rewrites the balance rows that new entries changed (entries are never
- * removed, so no row ever has to go). */
+ * removed, so no row ever has to go), CHUNK rows a statement, in key order
+ * (accounts in id order, then fund, month). */
 static gd_status write_balances(sq_store *s, const gd_contrib_rates *r, const gd_book *b, const bool *touched, gd_err *err)
 {
-    sqlite3_stmt *ins = NULL;
-    gd_status st = prepare(s, BAL_UPSERT, &ins, err);
+    sqlite3_stmt *many = NULL, *one = NULL;
+    gd_status st = prepare_insert(s, BAL_HEAD, 6, CHUNK, BAL_TAIL, &many, err);
+    if (st == GD_OK) st = prepare_insert(s, BAL_HEAD, 6, 1, BAL_TAIL, &one, err);
     bal_row *v = NULL;
+    bal_out out[CHUNK];
+    int nout = 0;
     size_t cap = 0;
     for (size_t a = 0; st == GD_OK && a < b->n; a++) {
         const gd_account *acc = &b->acc[a];
@@ -347,17 +380,20 @@ static gd_status write_balances(sq_store *s, const gd_contrib_rates *r, const gd
         size_t m = account_balances(acc, b->stored_id, v);
         for (size_t i = 0; st == GD_OK && i < m; i++) {
             if (!v[i].fresh) continue;
-            sqlite3_bind_int64(ins, 1, acc->emp.id);
-            sqlite3_bind_text(ins, 2, r->funds[v[i].fund], -1, SQLITE_STATIC);
-            sqlite3_bind_int(ins, 3, gd_month_yyyymm(v[i].period));
-            sqlite3_bind_int64(ins, 4, v[i].premium);
-            sqlite3_bind_int64(ins, 5, v[i].interest);
-            sqlite3_bind_int64(ins, 6, v[i].entries);
-            st = step_done(s, ins, "writing balances", err);
+            out[nout++] = (bal_out){acc->emp.id, v[i]};
+            if (nout < CHUNK) continue;
+            for (int k = 0; k < CHUNK; k++) bind_bal(many, k * 6, r, &out[k]);
+            st = step_done(s, many, "writing balances", err);
+            nout = 0;
         }
     }
+    for (int k = 0; st == GD_OK && k < nout; k++) {
+        bind_bal(one, 0, r, &out[k]);
+        st = step_done(s, one, "writing balances", err);
+    }
     free(v);
-    sqlite3_finalize(ins);
+    sqlite3_finalize(many);
+    sqlite3_finalize(one);
     return st;
 }
 
@@ -401,6 +437,18 @@ gd_status gd_cstore_append_entries(gd_store *base, const gd_contrib_rates *r, gd
 }
 
 /* ---- declarations ----------------------------------------------------------------- */
+
+/* GD_CONTRIB_TIMES=1: the time of the steps of storing declarations on stderr. */
+static double ctick(const char *what, double t0)
+{
+    static int on = -1;
+    if (on < 0) on = getenv("GD_CONTRIB_TIMES") != NULL;
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    double now = (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+    if (on && what) fprintf(stderr, "  %-22s %.3f s\n", what, now - t0);
+    return now;
+}
 
 typedef struct decl_key { int64_t employer; int32_t period; uint64_t person; size_t row; } decl_key;
 
@@ -464,9 +512,12 @@ static gd_status find_stored(sq_store *s, sqlite3_stmt *q, const decl_key *k, si
 static gd_status insert_decls(sq_store *s, const decl_key *k, size_t n, const gd_declaration *decl,
                               gd_declaration *old, gd_err *err)
 {
-    sqlite3_stmt *many = NULL, *one = NULL, *range = NULL, *any = NULL;
+    sqlite3_stmt *many = NULL, *one = NULL, *range = NULL, *any = NULL, *plain = NULL;
     gd_status st = prepare_insert(s, DECL_HEAD, 7, CHUNK, DECL_TAIL, &many, err);
     if (st == GD_OK) st = prepare_insert(s, DECL_HEAD, 7, 1, DECL_TAIL, &one, err);
+    /* A fresh month's lines are plain appends (no conflict to resolve: the
+     * keys were checked for duplicates and nothing of the month is stored). */
+    if (st == GD_OK) st = prepare_insert(s, DECL_HEAD, 7, CHUNK, NULL, &plain, err);
     if (st == GD_OK) st = prepare(s, DECL_RANGE, &range, err);
     if (st == GD_OK) st = prepare(s, "SELECT 1 FROM contrib_declarations WHERE period = ?1 LIMIT 1", &any, err);
     gd_month checked = -1;
@@ -479,14 +530,16 @@ static gd_status insert_decls(sq_store *s, const decl_key *k, size_t n, const gd
             fresh = sqlite3_step(any) != SQLITE_ROW;
             sqlite3_reset(any);
         }
-        if (!fresh || k[i + m - 1].period != checked) st = find_stored(s, range, k + i, m, decl, old, err);
-        sqlite3_stmt *ins = m == CHUNK ? many : one;
+        bool append = fresh && k[i + m - 1].period == checked;
+        if (!append) st = find_stored(s, range, k + i, m, decl, old, err);
+        sqlite3_stmt *ins = m == CHUNK ? (append ? plain : many) : one;
         for (size_t j = 0; st == GD_OK && j < m; j++) bind_decl(ins, (int)j * 7, &k[i + j], &decl[k[i + j].row]);
         if (st == GD_OK) st = step_done(s, ins, "inserting declarations", err);
         i += m;
     }
     sqlite3_finalize(many);
     sqlite3_finalize(one);
+    sqlite3_finalize(plain);
     sqlite3_finalize(range);
     sqlite3_finalize(any);
     return st;
@@ -626,8 +679,11 @@ gd_status gd_cstore_put_declarations(gd_store *base, const gd_book *b, const gd_
             st = gd_err_set(err, GD_EINPUT, NULL, (long)(k[i].row + 1), "person_id",
                             "duplicate declaration of person %010llu for the month (first at row %zu)",
                             (unsigned long long)k[i].person, k[i - 1].row + 1);
+    double t = ctick(NULL, 0);
     if (st == GD_OK) st = insert_decls(sq(base), k, n, decl, old, err);
+    t = ctick("  lines", t);
     if (st == GD_OK) st = put_employment(sq(base), b, k, n, decl, err);
+    ctick("  employment", t);
     free(k);
     return st;
 }

@@ -498,3 +498,21 @@ test('manager: the drug supply page draws price dispersion and spend, lists find
   assert.deepEqual(realErrors(page), []);
   await page.context().close();
 });
+
+test('manager: the contributions page lists debtors with their ageing, collection against plan and a CSV link', async () => {
+  const page = await newPage(browser);
+  await login(page, ...MANAGER);
+  await page.waitForSelector('[data-nav=contrib]');
+  await page.goto(BASE + '/#/contrib?as_of=2025-12-31');
+  await page.waitForSelector('[data-testid=contrib-debtors] tbody tr', { timeout: 60000 });
+  assert.ok(await page.locator('[data-testid=contrib-debtors] tbody tr').count() > 0, 'debtor rows');
+  assert.equal(await page.locator('[data-testid=contrib-debtors] td.empty').count(), 0, 'not the empty row');
+  assert.ok(await page.locator('[data-testid=contrib-collection] tbody tr').count() > 1, 'collection rows');
+  assert.equal(await page.locator('[data-testid=contrib-buckets] .total').count(), 5);
+  const href = await page.locator('[data-testid=contrib-csv]').getAttribute('href');
+  assert.match(href, /^\/api\/v1\/contrib\/debtors\?.*format=csv/);
+  const csv = await page.evaluate(async (h) => (await fetch(h, { credentials: 'same-origin' })).text(), href);
+  assert.match(csv, /^employer,name,province,sector,ownership,/);
+  assert.deepEqual(realErrors(page), []);
+  await page.context().close();
+});
