@@ -43,6 +43,10 @@ gd_status gd_cstore_append_entries(gd_store *s, const gd_contrib_rates *r, gd_bo
 gd_status gd_cstore_put_declarations(gd_store *s, const gd_book *b, const gd_declaration *decl, size_t n,
                                      gd_declaration *old, gd_err *err);
 
+/* *fresh when no line of any month of decl[0..n) is stored yet (then
+ * gd_cstore_put_declarations replaces nothing: every old[i].salary is -1). */
+gd_status gd_cstore_declarations_fresh(gd_store *s, const gd_declaration *decl, size_t n, bool *fresh, gd_err *err);
+
 /* A payment row; *duplicate when (employer, ref) is already stored (nothing written). */
 gd_status gd_cstore_put_payment(gd_store *s, int64_t id, int64_t employer_id, gd_date on, int64_t amount,
                                 const char *ref, bool *duplicate, gd_err *err);

@@ -688,6 +688,35 @@ gd_status gd_cstore_put_declarations(gd_store *base, const gd_book *b, const gd_
     return st;
 }
 
+gd_status gd_cstore_declarations_fresh(gd_store *base, const gd_declaration *decl, size_t n, bool *fresh, gd_err *err)
+{
+    *fresh = false;
+    gd_status st = ready(base, err);
+    if (st != GD_OK) return st;
+    sq_store *s = sq(base);
+    sqlite3_stmt *any;
+    st = prepare(s, "SELECT 1 FROM contrib_declarations WHERE period = ?1 LIMIT 1", &any, err);
+    if (st != GD_OK) return st;
+    gd_month seen[16];
+    size_t nseen = 0;
+    bool ok = true;
+    for (size_t i = 0; ok && st == GD_OK && i < n; i++) {
+        bool known = false;
+        for (size_t j = 0; j < nseen && !known; j++) known = seen[j] == decl[i].period;
+        if (known) continue;
+        if (nseen == sizeof seen / sizeof *seen) { ok = false; break; }   /* many months: the general path */
+        seen[nseen++] = decl[i].period;
+        sqlite3_bind_int(any, 1, gd_month_yyyymm(decl[i].period));
+        int rc = sqlite3_step(any);
+        if (rc == SQLITE_ROW) ok = false;
+        else if (rc != SQLITE_DONE) st = sq_fail(s->db, err, "reading stored declarations");
+        sqlite3_reset(any);
+    }
+    sqlite3_finalize(any);
+    *fresh = st == GD_OK && ok;
+    return st;
+}
+
 /* ---- payments, plans ------------------------------------------------------------ */
 
 gd_status gd_cstore_put_payments(gd_store *base, const int64_t *ids, const int64_t *employer_ids, const gd_date *on,

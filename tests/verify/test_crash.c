@@ -136,9 +136,17 @@ static void same(const outcome *a, const outcome *b)
     assert_int_equal(a->content, b->content);
 }
 
+static double seconds_now(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
 /* Import then verify, each first killed after its delay (0 = not); returns
- * how many of the kills landed while the command was still running. */
-static int full_run(const char *db, long import_kill, long verify_kill)
+ * how many of the kills landed while the command was still running.
+ * took[0], took[1] (may be NULL) get the seconds of the runs to the end. */
+static int full_run(const char *db, long import_kill, long verify_kill, double *took)
 {
     int landed = 0;
     char data[4200], claims[4200];
@@ -147,12 +155,24 @@ static int full_run(const char *db, long import_kill, long verify_kill)
     const char *imp[] = {"import", "--db", db, data, NULL};
     const char *ver[] = {"verify", "--db", db, "--threads", "2", "--decided-at", "2026-01-01T00:00:00+07:00", claims, NULL};
     if (import_kill > 0) landed += run_giamdinh(imp, import_kill) == -SIGKILL;
+    double t0 = seconds_now();
     int rc = run_giamdinh(imp, 0);
+    if (took) took[0] = seconds_now() - t0;
     assert_true(rc == 0 || rc == 1);           /* 1: bad records reported, the rest loaded */
     if (verify_kill > 0) landed += run_giamdinh(ver, verify_kill) == -SIGKILL;
+    t0 = seconds_now();
     rc = run_giamdinh(ver, 0);
+    if (took) took[1] = seconds_now() - t0;
     assert_true(rc == 0 || rc == 1);
     return landed;
+}
+
+/* A kill point inside a run that took `took` seconds: 5 % to 95 % of it. */
+static long kill_point(gd_rng *rng, double took)
+{
+    long span = (long)(took * 1e6);
+    if (span < 20000) span = 20000;
+    return span / 20 + (long)gd_rng_below(rng, (uint64_t)(span * 9 / 10));
 }
 
 static void killed_runs_end_like_a_clean_run(void **state)
@@ -161,7 +181,8 @@ static void killed_runs_end_like_a_clean_run(void **state)
     if (access(GD_BINARY, X_OK) != 0) skip();
     char db[4200];
     snprintf(db, sizeof db, "%s/clean.db", dir);
-    full_run(db, 0, 0);
+    double took[2];
+    full_run(db, 0, 0, took);
     outcome clean = outcome_of(db);
     assert_true(clean.decisions > 1500);
     gd_rng rng;
@@ -169,16 +190,16 @@ static void killed_runs_end_like_a_clean_run(void **state)
     int landed = 0;
     for (int i = 0; i < KILLS; i++) {
         snprintf(db, sizeof db, "%s/kill%d.db", dir, i);
-        /* Kill points spread over the first second of each command, when it writes. */
-        long ki = 20000 + (long)gd_rng_below(&rng, 900000), kv = 20000 + (long)gd_rng_below(&rng, 900000);
-        landed += full_run(db, ki, kv);
+        /* Kill points spread over each command's clean running time. */
+        long ki = kill_point(&rng, took[0]), kv = kill_point(&rng, took[1]);
+        landed += full_run(db, ki, kv, NULL);
         outcome o = outcome_of(db);
         same(&clean, &o);
     }
     printf("crash: %d of %d kills landed while import or verify was running\n", landed, 2 * KILLS);
     assert_true(landed >= KILLS);
     /* Re-running a finished job changes nothing. */
-    full_run(db, 0, 0);
+    full_run(db, 0, 0, NULL);
     outcome again = outcome_of(db);
     same(&clean, &again);
 }
