@@ -297,6 +297,7 @@ gd_status cli_elmis_demo(gd_store *store, const char *dir, gd_err *err)
     gd_arena_init(&s.arena, 1 << 16);
     gd_status st = GD_OK;
     printf("\neLMIS:\n");
+    fflush(stdout);             /* the counts below go to stderr */
     for (int k = 0; k < 3 && st == GD_OK; k++) {
         char path[4200];
         struct stat sb;
