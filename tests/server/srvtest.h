@@ -50,6 +50,23 @@ typedef struct st_world {
 
 /* Returns NULL on failure (after printing why). */
 st_world *st_world_open(unsigned people, unsigned claims, unsigned long seed);
+
+/* A test program's world W with the cmocka group setup and teardown that
+ * open and close it. */
+#define ST_WORLD_GROUP(PEOPLE, CLAIMS, SEED)                 \
+    static st_world *W;                                     \
+    static int setup(void **state)                          \
+    {                                                       \
+        (void)state;                                        \
+        W = st_world_open(PEOPLE, CLAIMS, SEED);            \
+        return W ? 0 : -1;                                  \
+    }                                                       \
+    static int teardown(void **state)                       \
+    {                                                       \
+        (void)state;                                        \
+        st_world_close(W);                                  \
+        return 0;                                           \
+    }
 void st_world_close(st_world *w);
 
 /* extra_headers: "Name: value\r\n..." or NULL; body may be NULL. */

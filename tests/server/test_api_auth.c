@@ -12,21 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static st_world *W;
-
-static int setup(void **state)
-{
-    (void)state;
-    W = st_world_open(3000, 300, 11);
-    return W ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    st_world_close(W);
-    return 0;
-}
+ST_WORLD_GROUP(3000, 300, 11)
 
 static int status_of(int user, const char *method, const char *path, const char *body)
 {

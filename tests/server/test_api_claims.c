@@ -10,21 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static st_world *W;
-
-static int setup(void **state)
-{
-    (void)state;
-    W = st_world_open(3000, 300, 12);
-    return W ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    st_world_close(W);
-    return 0;
-}
+ST_WORLD_GROUP(3000, 300, 12)
 
 static st_reply submit_file(int user, const char *path)
 {

@@ -14,21 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static st_world *W;
-
-static int setup(void **state)
-{
-    (void)state;
-    W = st_world_open(3000, 300, 13);
-    return W ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    st_world_close(W);
-    return 0;
-}
+ST_WORLD_GROUP(3000, 300, 13)
 
 /* One route: method, path (F0/K0 = facility[0]'s claim, F1 = facility[1],
  * P0 = province[0]), body, and the expected door per user in the order

@@ -14,21 +14,7 @@
 
 #include "settle/settle.h"
 
-static st_world *W;
-
-static int setup(void **state)
-{
-    (void)state;
-    W = st_world_open(3000, 600, 31);
-    return W ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    st_world_close(W);
-    return 0;
-}
+ST_WORLD_GROUP(3000, 600, 31)
 
 /* Calls and returns the status; *out (may be NULL) gets the parsed body. */
 static int call(int user, const char *method, const char *path, const char *body, json_object **out)
