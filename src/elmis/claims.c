@@ -50,43 +50,11 @@ gd_status gd_elmis_add_claim(gd_elmis_data *d, const gd_claim *c, gd_elmis_drug_
 
 /* ---- files ----------------------------------------------------------------------------- */
 
-typedef struct reader { gd_xml130 *xml; gd_csvclaim *csv; gd_fhir *fhir; } reader;
-
-static gd_status reader_open(reader *r, const char *path, gd_err *err)
-{
-    memset(r, 0, sizeof *r);
-    char head[512];
-    FILE *f = fopen(path, "rb");
-    if (!f) return gd_err_set(err, GD_EIO, path, 0, NULL, "cannot open the file");
-    size_t n = fread(head, 1, sizeof head, f);
-    fclose(f);
-    switch (gd_detect_format(head, n)) {
-    case GD_FORMAT_XML130: return gd_xml130_open_file(&r->xml, path, NULL, err);
-    case GD_FORMAT_CSV: return gd_csvclaim_open(&r->csv, path, NULL, err);
-    case GD_FORMAT_FHIR: return gd_fhir_open_file(&r->fhir, path, NULL, err);
-    default: return gd_err_set(err, GD_EINPUT, path, 0, NULL, "not a claim file (national XML, FHIR JSON or CSV)");
-    }
-}
-
-static int reader_next(reader *r, gd_arena *a, gd_claim *c, gd_err *err)
-{
-    if (r->xml) return gd_xml130_next(r->xml, a, c, err);
-    if (r->csv) return gd_csvclaim_next(r->csv, a, c, err);
-    return gd_fhir_next(r->fhir, a, c, err);
-}
-
-static void reader_close(reader *r)
-{
-    if (r->xml) gd_xml130_close(r->xml);
-    if (r->csv) gd_csvclaim_close(r->csv);
-    if (r->fhir) gd_fhir_close(r->fhir);
-}
-
 static gd_status read_file(gd_elmis_data *d, const char *path, gd_elmis_drug_resolver resolve, void *rctx,
                            gd_elmis_error_fn on_error, void *ctx, bool *bad, gd_err *err)
 {
-    reader r;
-    gd_status st = reader_open(&r, path, err);
+    gd_claim_reader r;
+    gd_status st = gd_claim_reader_open(&r, path, err);
     if (st == GD_EINPUT) { *bad = true; if (on_error) on_error(ctx, err); return GD_OK; }
     if (st != GD_OK) return st;
     gd_arena a;
@@ -94,7 +62,7 @@ static gd_status read_file(gd_elmis_data *d, const char *path, gd_elmis_drug_res
     gd_claim c;
     gd_err e;
     int rc;
-    while (st == GD_OK && (rc = reader_next(&r, &a, &c, &e)) != 0) {
+    while (st == GD_OK && (rc = gd_claim_reader_next(&r, &a, &c, &e)) != 0) {
         if (rc == 1) st = gd_elmis_add_claim(d, &c, resolve, rctx);
         else { *bad = true; if (on_error) on_error(ctx, &e); }
         if (st == GD_ENOMEM) st = gd_err_set(err, GD_ENOMEM, NULL, 0, NULL, "out of memory");
@@ -102,7 +70,7 @@ static gd_status read_file(gd_elmis_data *d, const char *path, gd_elmis_drug_res
         if (rc == -2) break;
     }
     gd_arena_free(&a);
-    reader_close(&r);
+    gd_claim_reader_close(&r);
     return st;
 }
 

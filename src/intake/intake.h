@@ -74,4 +74,18 @@ typedef enum gd_claim_format { GD_FORMAT_UNKNOWN, GD_FORMAT_XML130, GD_FORMAT_FH
 gd_claim_format gd_detect_format(const char *head, size_t n);
 const char *gd_format_name(gd_claim_format f);
 
+/* A claim file of any of the three formats, told by its first bytes
+ * (reader.c).  Open: GD_EINPUT naming the file when it is none of them,
+ * GD_EIO when it cannot be read.  Next: as gd_xml130_next. */
+typedef struct gd_claim_reader {
+    gd_claim_format format;
+    gd_xml130 *xml;
+    gd_csvclaim *csv;
+    gd_fhir *fhir;
+} gd_claim_reader;
+
+gd_status gd_claim_reader_open(gd_claim_reader *r, const char *path, gd_err *err);
+int gd_claim_reader_next(gd_claim_reader *r, gd_arena *a, gd_claim *c, gd_err *err);
+void gd_claim_reader_close(gd_claim_reader *r);
+
 #endif

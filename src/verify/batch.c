@@ -53,13 +53,6 @@ typedef struct file_slot {
     gd_status status;
 } file_slot;
 
-typedef struct reader {
-    gd_claim_format format;
-    gd_xml130 *xml;
-    gd_csvclaim *csv;
-    gd_fhir *fhir;
-} reader;
-
 typedef struct batch {
     const gd_verifier *v;
     const gd_batch_opts *opts;
@@ -77,37 +70,6 @@ static double now_seconds(void)
 }
 
 /* ---- readers ------------------------------------------------------------------------------- */
-
-static gd_status reader_open(reader *r, const char *path, gd_err *err)
-{
-    memset(r, 0, sizeof *r);
-    char head[512];
-    FILE *f = fopen(path, "rb");
-    if (!f) return gd_err_set(err, GD_EIO, path, 0, NULL, "cannot open the file");
-    size_t n = fread(head, 1, sizeof head, f);
-    fclose(f);
-    r->format = gd_detect_format(head, n);
-    switch (r->format) {
-    case GD_FORMAT_XML130: return gd_xml130_open_file(&r->xml, path, NULL, err);
-    case GD_FORMAT_CSV: return gd_csvclaim_open(&r->csv, path, NULL, err);
-    case GD_FORMAT_FHIR: return gd_fhir_open_file(&r->fhir, path, NULL, err);
-    default: return gd_err_set(err, GD_EINPUT, path, 0, NULL, "not a claim file (national XML, FHIR JSON or CSV)");
-    }
-}
-
-static int reader_next(reader *r, gd_arena *a, gd_claim *c, gd_err *err)
-{
-    if (r->xml) return gd_xml130_next(r->xml, a, c, err);
-    if (r->csv) return gd_csvclaim_next(r->csv, a, c, err);
-    return gd_fhir_next(r->fhir, a, c, err);
-}
-
-static void reader_close(reader *r)
-{
-    if (r->xml) gd_xml130_close(r->xml);
-    if (r->csv) gd_csvclaim_close(r->csv);
-    if (r->fhir) gd_fhir_close(r->fhir);
-}
 
 static void report(batch *b, const gd_err *e)
 {
@@ -202,11 +164,11 @@ static gd_status keep_claim(batch *b, file_slot *s, const gd_claim *c, gd_arena 
 
 static void read_file(batch *b, file_slot *s)
 {
-    reader r;
+    gd_claim_reader r;
     gd_err err;
     gd_err_clear(&err);
     gd_arena_init(&s->arena, 1 << 20);
-    if (reader_open(&r, s->path, &err) != GD_OK) {
+    if (gd_claim_reader_open(&r, s->path, &err) != GD_OK) {
         report(b, &err);
         s->malformed++;
         s->status = GD_EINPUT;
@@ -217,7 +179,7 @@ static void read_file(batch *b, file_slot *s)
     for (;;) {
         gd_claim c;
         gd_arena_reset(&work);
-        int rc = reader_next(&r, &work, &c, &err);
+        int rc = gd_claim_reader_next(&r, &work, &c, &err);
         if (rc == 0) break;
         if (rc < 0) {
             report(b, &err);
@@ -228,7 +190,7 @@ static void read_file(batch *b, file_slot *s)
         if (keep_claim(b, s, &c, &work) != GD_OK) { s->status = GD_ENOMEM; break; }
     }
     gd_arena_free(&work);
-    reader_close(&r);
+    gd_claim_reader_close(&r);
 }
 
 static void *read_worker(void *arg)
