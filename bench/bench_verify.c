@@ -5,7 +5,7 @@
  * speed of gd_verify_claim on one core.
  *
  *   bench_verify [--claims N] [--people P] [--threads T] [--dir DIR] [--keep]
- *                [--inmem-claims M]
+ *                [--inmem-claims M] [--inmem-only]
  *   (default N 1000000, P 2*N, T one per online CPU, M 20000; DIR a fresh
  *    directory under $TMPDIR or /tmp, removed at the end unless --keep;
  *    a DIR given with --dir is never removed)
@@ -32,6 +32,7 @@
  *    work arena per claim, 5 times; the median claims/s is the per-core
  *    figure (goal >= 250,000).  The loop overhead alone (gd_arena_reset +
  *    a memset of a gd_decision per claim) is timed the same way.
+ *    --inmem-only skips steps 2 and 3 (for profiling step 4 alone).
  *
  * Every timed run prints wall time and CPU time (the process's, or the
  * thread's for step 4): the wall ratio is the figure, the CPU ratio says how
@@ -309,10 +310,62 @@ static void remove_db(const char *db)
 
 /* ---- main --------------------------------------------------------------------------------------- */
 
+/* Steps 2 and 3: the baseline and gd_verify_batch, alternating, then one
+ * run with store writes; prints the figures and the ratio. */
+static void compare_with_baseline(const gd_engine *e, const file_list *fl, int threads, const char *out, gd_store *store)
+{
+    long docs = 0;
+    timing warm = baseline_run(fl, threads, &docs);
+    printf("warm-up baseline pass: %.2f s wall, %.2f s CPU, %ld inner documents\n", warm.wall, warm.cpu, docs);
+    fflush(stdout);
+    timing base[2], ver[2];
+    gd_batch_summary sum[2];
+    for (int run = 0; run < 2; run++) {
+        base[run] = baseline_run(fl, threads, &docs);
+        printf("  baseline run %d:       %8.2f s wall, %8.2f s CPU\n", run + 1, base[run].wall, base[run].cpu);
+        ver[run] = verify_run(e, fl, threads, out, NULL, &sum[run]);
+        char label[32];
+        snprintf(label, sizeof label, "verify run %d:", run + 1);
+        print_split(label, ver[run], &sum[run]);
+        fflush(stdout);
+    }
+    int bv = ver[1].wall < ver[0].wall ? 1 : 0, bb = base[1].wall < base[0].wall ? 1 : 0;
+    timing best_base = base[bb], best_ver = ver[bv];
+    double cpu_base = base[1].cpu < base[0].cpu ? base[1].cpu : base[0].cpu;
+    double cpu_ver = ver[1].cpu < ver[0].cpu ? ver[1].cpu : ver[0].cpu;
+    const gd_batch_summary *s = &sum[bv];
+    double rss_verify = peak_rss_mib();
+    gd_batch_summary ss;
+    timing store_t = verify_run(e, fl, threads, out, store, &ss);
+    print_split("verify + store:", store_t, &ss);
+    double rss_store = peak_rss_mib();
+
+    double nc = (double)s->claims_read;
+    printf("\n%llu files, %llu claims read, %llu malformed, %llu decided (%llu accepted, %llu partial, "
+           "%llu rejected; %llu to review)\n",
+           (unsigned long long)s->files, (unsigned long long)s->claims_read, (unsigned long long)s->malformed,
+           (unsigned long long)s->decided, (unsigned long long)s->accepted, (unsigned long long)s->partial,
+           (unsigned long long)s->rejected, (unsigned long long)s->review);
+    printf("baseline (xmlTextReader + base64 + bare parse, %d threads): %.2f s wall best of 2 (%.0f claims/s); "
+           "%.2f s CPU\n", threads, best_base.wall, nc / best_base.wall, cpu_base);
+    printf("verify (gd_verify_batch, JSON out, no store, %d threads):    %.2f s wall best of 2 (%.0f claims/s); "
+           "%.2f s CPU\n", threads, best_ver.wall, nc / best_ver.wall, cpu_ver);
+    printf("  split of that run: read+verify %.2f s, cross-claim %.2f s, write %.2f s\n", s->seconds_read,
+           s->seconds_cross, s->seconds_write);
+    printf("ratio verify / baseline: %.2f wall, %.2f CPU (goal <= 1.5)\n", best_ver.wall / best_base.wall,
+           cpu_ver / cpu_base);
+    printf("verify with store writes (first run): %.2f s wall, %.2f s CPU (%.0f claims/s); split: read+verify %.2f s, "
+           "cross-claim %.2f s, write+store %.2f s; %llu decisions stored\n",
+           store_t.wall, store_t.cpu, (double)ss.claims_read / store_t.wall, ss.seconds_read, ss.seconds_cross,
+           ss.seconds_write, (unsigned long long)ss.decided);
+    printf("peak RSS: %.0f MiB after the verify runs, %.0f MiB after the store run\n", rss_verify, rss_store);
+    fflush(stdout);
+}
+
 static void usage(void)
 {
     fprintf(stderr, "usage: bench_verify [--claims N] [--people P] [--threads T] [--dir DIR] [--keep] "
-                    "[--inmem-claims M]\n");
+                    "[--inmem-claims M] [--inmem-only]\n");
     exit(2);
 }
 
@@ -330,10 +383,11 @@ int main(int argc, char **argv)
     uint64_t claims = 1000000, people = 0, inmem = 20000;
     int threads = 0;
     const char *dir_arg = NULL;
-    bool keep = false;
+    bool keep = false, inmem_only = false;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (!strcmp(a, "--keep")) { keep = true; continue; }
+        if (!strcmp(a, "--inmem-only")) { inmem_only = true; continue; }
         if (i + 1 >= argc) usage();
         const char *v = argv[++i];
         if (!strcmp(a, "--claims")) claims = parse_u(v);
@@ -412,52 +466,7 @@ int main(int argc, char **argv)
     printf("claim files: %zu, %.2f GB\n", fl.n, (double)fl.bytes / 1e9);
 
     /* 2 + 3. baseline and verification, alternating */
-    long docs = 0;
-    timing warm = baseline_run(&fl, threads, &docs);
-    printf("warm-up baseline pass: %.2f s wall, %.2f s CPU, %ld inner documents\n", warm.wall, warm.cpu, docs);
-    fflush(stdout);
-    timing base[2], ver[2];
-    gd_batch_summary sum[2];
-    for (int run = 0; run < 2; run++) {
-        base[run] = baseline_run(&fl, threads, &docs);
-        printf("  baseline run %d:       %8.2f s wall, %8.2f s CPU\n", run + 1, base[run].wall, base[run].cpu);
-        ver[run] = verify_run(&e, &fl, threads, out, NULL, &sum[run]);
-        char label[32];
-        snprintf(label, sizeof label, "verify run %d:", run + 1);
-        print_split(label, ver[run], &sum[run]);
-        fflush(stdout);
-    }
-    int bv = ver[1].wall < ver[0].wall ? 1 : 0, bb = base[1].wall < base[0].wall ? 1 : 0;
-    timing best_base = base[bb], best_ver = ver[bv];
-    double cpu_base = base[1].cpu < base[0].cpu ? base[1].cpu : base[0].cpu;
-    double cpu_ver = ver[1].cpu < ver[0].cpu ? ver[1].cpu : ver[0].cpu;
-    const gd_batch_summary *s = &sum[bv];
-    double rss_verify = peak_rss_mib();
-    gd_batch_summary ss;
-    timing store_t = verify_run(&e, &fl, threads, out, store, &ss);
-    print_split("verify + store:", store_t, &ss);
-    double rss_store = peak_rss_mib();
-
-    double nc = (double)s->claims_read;
-    printf("\n%llu files, %llu claims read, %llu malformed, %llu decided (%llu accepted, %llu partial, "
-           "%llu rejected; %llu to review)\n",
-           (unsigned long long)s->files, (unsigned long long)s->claims_read, (unsigned long long)s->malformed,
-           (unsigned long long)s->decided, (unsigned long long)s->accepted, (unsigned long long)s->partial,
-           (unsigned long long)s->rejected, (unsigned long long)s->review);
-    printf("baseline (xmlTextReader + base64 + bare parse, %d threads): %.2f s wall best of 2 (%.0f claims/s); "
-           "%.2f s CPU\n", threads, best_base.wall, nc / best_base.wall, cpu_base);
-    printf("verify (gd_verify_batch, JSON out, no store, %d threads):    %.2f s wall best of 2 (%.0f claims/s); "
-           "%.2f s CPU\n", threads, best_ver.wall, nc / best_ver.wall, cpu_ver);
-    printf("  split of that run: read+verify %.2f s, cross-claim %.2f s, write %.2f s\n", s->seconds_read,
-           s->seconds_cross, s->seconds_write);
-    printf("ratio verify / baseline: %.2f wall, %.2f CPU (goal <= 1.5)\n", best_ver.wall / best_base.wall,
-           cpu_ver / cpu_base);
-    printf("verify with store writes (first run): %.2f s wall, %.2f s CPU (%.0f claims/s); split: read+verify %.2f s, "
-           "cross-claim %.2f s, write+store %.2f s; %llu decisions stored\n",
-           store_t.wall, store_t.cpu, (double)ss.claims_read / store_t.wall, ss.seconds_read, ss.seconds_cross,
-           ss.seconds_write, (unsigned long long)ss.decided);
-    printf("peak RSS: %.0f MiB after the verify runs, %.0f MiB after the store run\n", rss_verify, rss_store);
-    fflush(stdout);
+    if (!inmem_only) compare_with_baseline(&e, &fl, threads, out, store);
 
     /* 4. in memory, one core */
     mem_claims m = {0};

@@ -51,15 +51,21 @@ void gd_buf_putc(gd_buf *b, char c)
     b->data[b->len++] = c;
 }
 
-void gd_buf_put_i64(gd_buf *b, int64_t v)
+char *gd_fmt_i64(char *dst, int64_t v)
 {
     char tmp[24];
     int n = 0;
     uint64_t a = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
     do { tmp[n++] = (char)('0' + a % 10); a /= 10; } while (a);
     if (v < 0) tmp[n++] = '-';
-    if (!gd_buf_reserve(b, (size_t)n)) return;
-    while (n) b->data[b->len++] = tmp[--n];
+    while (n) *dst++ = tmp[--n];
+    return dst;
+}
+
+void gd_buf_put_i64(gd_buf *b, int64_t v)
+{
+    if (!gd_buf_reserve(b, 20)) return;
+    b->len = (size_t)(gd_fmt_i64(b->data + b->len, v) - b->data);
 }
 
 void gd_buf_put_u64_padded(gd_buf *b, uint64_t v, int width)

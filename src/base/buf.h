@@ -27,6 +27,8 @@ void gd_buf_put(gd_buf *b, const void *p, size_t n);
 void gd_buf_puts(gd_buf *b, const char *s);
 void gd_buf_putc(gd_buf *b, char c);
 void gd_buf_put_i64(gd_buf *b, int64_t v);
+/* Writes v in decimal at dst (at most 20 characters, no NUL); returns the end. */
+char *gd_fmt_i64(char *dst, int64_t v);
 void gd_buf_put_u64_padded(gd_buf *b, uint64_t v, int width);   /* zero-padded */
 void gd_buf_printf(gd_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Appends s as one CSV field, quoting when it holds , " CR or LF. */

@@ -11,14 +11,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
-#define CSV_BLOCK (1u << 20)
+#define CSV_BLOCK (1u << 20)   /* input block; a smaller file gets a block of its size */
 
 struct gd_csv {
     FILE *fp;
     char *path;
     char *block;
-    size_t block_len, block_pos;
+    size_t block_cap, block_len, block_pos;
     int eof;
     char *row;              /* field bytes, NUL-separated */
     size_t row_len, row_cap;
@@ -41,7 +42,11 @@ gd_status gd_csv_open(gd_csv **out, const char *path, gd_err *err)
         return gd_err_set(err, GD_EIO, path, 0, NULL, "cannot open: %s", strerror(errno));
     }
     r->path = strdup(path);
-    r->block = malloc(CSV_BLOCK);
+    struct stat sb;
+    r->block_cap = CSV_BLOCK;
+    if (fstat(fileno(r->fp), &sb) == 0 && S_ISREG(sb.st_mode) && (size_t)sb.st_size < CSV_BLOCK)
+        r->block_cap = (size_t)sb.st_size + 1;
+    r->block = malloc(r->block_cap);
     r->row_cap = 4096;
     r->row = malloc(r->row_cap);
     r->fields_cap = 64;
@@ -74,9 +79,9 @@ static int next_byte(gd_csv *r)
 {
     if (r->block_pos == r->block_len) {
         if (r->eof) return -1;
-        r->block_len = fread(r->block, 1, CSV_BLOCK, r->fp);
+        r->block_len = fread(r->block, 1, r->block_cap, r->fp);
         r->block_pos = 0;
-        if (r->block_len < CSV_BLOCK) r->eof = 1;
+        if (r->block_len < r->block_cap) r->eof = 1;
         if (r->block_len == 0) return -1;
         if (r->first) {
             r->first = 0;

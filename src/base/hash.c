@@ -3,17 +3,26 @@
  */
 #include "base/hash.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
-uint64_t gd_hash_bytes(const char *s, size_t n)
+#define FNV_OFFSET 0xcbf29ce484222325ull
+#define FNV_STEP(h, c) (((h) ^ (unsigned char)(c)) * 0x100000001b3ull)
+
+static uint64_t hash_finish(uint64_t h)
 {
-    uint64_t h = 0xcbf29ce484222325ull;             /* FNV-1a, then a final mix */
-    for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)s[i]) * 0x100000001b3ull;
     h ^= h >> 33;
     h *= 0xff51afd7ed558ccdull;
     h ^= h >> 33;
     return h;
+}
+
+uint64_t gd_hash_bytes(const char *s, size_t n)
+{
+    uint64_t h = FNV_OFFSET;                        /* FNV-1a, then a final mix */
+    for (size_t i = 0; i < n; i++) h = FNV_STEP(h, s[i]);
+    return hash_finish(h);
 }
 
 static gd_status alloc_table(gd_index *ix, size_t cap)
@@ -87,16 +96,37 @@ int gd_index_put(gd_index *ix, uint32_t record, uint32_t *existing)
     return 0;
 }
 
-int64_t gd_index_get(const gd_index *ix, const char *key, size_t len)
+/* k (NUL-terminated) is key[0..len).  Keys are short codes: an inline loop
+ * beats a call to strncmp.  k cannot end early without a mismatch first. */
+static bool key_is(const char *k, const char *key, size_t len)
 {
-    if (!ix->cap) return -1;
-    uint64_t h = gd_hash_bytes(key, len);
+    for (size_t i = 0; i < len; i++)
+        if (k[i] != key[i]) return false;
+    return k[len] == '\0';
+}
+
+static int64_t probe(const gd_index *ix, uint64_t h, const char *key, size_t len)
+{
     uint32_t tag = tag_of(h);
     size_t mask = ix->cap - 1, i = (size_t)h & mask;
     for (; ix->tags[i]; i = (i + 1) & mask) {
         if (ix->tags[i] != tag) continue;
-        const char *k = ix->key_of(ix->ctx, ix->records[i]);
-        if (strncmp(k, key, len) == 0 && k[len] == '\0') return ix->records[i];
+        if (key_is(ix->key_of(ix->ctx, ix->records[i]), key, len)) return ix->records[i];
     }
     return -1;
+}
+
+int64_t gd_index_get(const gd_index *ix, const char *key, size_t len)
+{
+    if (!ix->cap) return -1;
+    return probe(ix, gd_hash_bytes(key, len), key, len);
+}
+
+int64_t gd_index_get_str(const gd_index *ix, const char *key)
+{
+    if (!ix->cap) return -1;
+    uint64_t h = FNV_OFFSET;                        /* gd_hash_bytes and strlen in one pass */
+    size_t len = 0;
+    for (; key[len]; len++) h = FNV_STEP(h, key[len]);
+    return probe(ix, hash_finish(h), key, len);
 }

@@ -35,5 +35,7 @@ int gd_index_put(gd_index *ix, uint32_t record, uint32_t *existing);
 
 /* Record number for key, or -1. */
 int64_t gd_index_get(const gd_index *ix, const char *key, size_t len);
+/* The same for a NUL-terminated key, hashed as it is measured (one pass). */
+int64_t gd_index_get_str(const gd_index *ix, const char *key);
 
 #endif

@@ -29,7 +29,7 @@ void gd_strset_free(gd_strset *set)
 
 int64_t gd_strset_find(const gd_strset *set, const char *s)
 {
-    return gd_index_get(&set->index, s, strlen(s));
+    return gd_index_get_str(&set->index, s);
 }
 
 int64_t gd_strset_add(gd_strset *set, const char *s)

@@ -18,8 +18,10 @@
 
 int cmd_synth(int argc, char **argv);
 int cmd_import(int argc, char **argv);
+int cmd_facility(int argc, char **argv);  /* `facility cert add|list|revoke`: cmd_facility.c */
 int cmd_demo(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
+int cmd_worker(int argc, char **argv);   /* cmd_worker.c: the PostgreSQL work queue */
 int cmd_eval(int argc, char **argv);
 int cmd_capitation(int argc, char **argv);
 int cmd_serve(int argc, char **argv);   /* cmd_serve.c */

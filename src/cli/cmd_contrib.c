@@ -75,7 +75,8 @@ static void import_usage(FILE *out)
 {
     fprintf(out, "usage: giamdinh contrib import --db FILE [--data DIR] PATH...\n\n"
                  "Loads employers.csv, plans.csv, declarations.csv, payments.csv, households.csv and\n"
-                 "students.csv (a directory, or single files; docs/contrib.md) in one transaction:\n"
+                 "students.csv (a directory, or single files; docs/contrib.md) and D02-LT XML\n"
+                 "declarations (told by content; declarations.xml in a directory) in one transaction:\n"
                  "declarations become dues (premiums from data/contrib/rates.csv), payments are matched\n"
                  "to the oldest debts, enrollments issue cards.  Any bad row rolls everything back.\n"
                  "Exit status: 0 ok, 1 bad rows (listed), 2 usage, 3 I/O.\n");

@@ -122,7 +122,8 @@ int cmd_import(int argc, char **argv)
     gd_err err;
     gd_err_clear(&err);
     gd_store *store;
-    gd_status st = gd_store_open(&store, db, NULL, &err);
+    gd_store_opts so = {.core_only = true};        /* SQLite file or postgresql:// URL */
+    gd_status st = gd_store_open(&store, db, &so, &err);
     if (st != GD_OK) return fail(&err, st);
     gd_import_report rep;
     st = gd_import_paths(store, (const char *const *)argv + first, (size_t)(argc - first), &opts,

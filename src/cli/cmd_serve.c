@@ -197,8 +197,9 @@ static void audit_usage(FILE *out)
     fprintf(out,
             "usage: giamdinh audit verify --db FILE\n"
             "Recomputes the hash chain of the review service's audit log: every entry's\n"
-            "BLAKE2b-256 over the previous hash and its own fields.  Exit 0 when intact; 1 naming\n"
-            "the first entry that was modified, deleted or reordered.\n");
+            "BLAKE2b-256 over the previous hash and its own fields; then the chain of the\n"
+            "verification decisions (every revision written since schema step 10).  Exit 0 when\n"
+            "both are intact; 1 naming the first entry that was modified, deleted or reordered.\n");
 }
 
 int cmd_audit(int argc, char **argv)
@@ -215,14 +216,24 @@ int cmd_audit(int argc, char **argv)
     gd_err_clear(&err);
     int64_t bad = 0;
     uint64_t n = 0;
+    gd_chain_check dc;
     gd_status st = gd_store_audit_verify(db, &bad, &n, &err);
+    if (st == GD_OK) st = gd_store_decisions_verify(db, &dc, &err);
     gd_store_close(db);
-    if (st != GD_OK) return cli_fail(&me, "cannot read the audit log", &err, st);
-    if (bad) {
+    if (st != GD_OK) return cli_fail(&me, "cannot read the audit log or the decisions", &err, st);
+    if (bad)
         printf("audit: chain broken at entry %lld (%llu entries read): an entry was modified, deleted or reordered\n",
                (long long)bad, (unsigned long long)n);
-        return 1;
-    }
-    printf("audit: %llu entries, chain intact\n", (unsigned long long)n);
-    return 0;
+    else printf("audit: %llu entries, chain intact\n", (unsigned long long)n);
+    if (dc.bad_seq > 0)
+        printf("decisions: chain broken at row %lld, %s:%s revision %d (%llu rows intact before it): a decision "
+               "was modified, inserted, deleted or reordered\n", (long long)dc.bad_seq, dc.facility, dc.claim_key,
+               dc.revision, (unsigned long long)dc.chained);
+    else if (dc.bad_seq < 0)
+        printf("decisions: claim %s:%s names revision %d, which is gone: the last decisions were deleted\n",
+               dc.facility, dc.claim_key, dc.revision);
+    else
+        printf("decisions: %llu revisions, chain intact (%llu written before the chain began)\n",
+               (unsigned long long)dc.chained, (unsigned long long)dc.unchained);
+    return bad || dc.bad_seq ? 1 : 0;
 }

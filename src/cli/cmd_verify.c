@@ -22,6 +22,8 @@ static void usage(FILE *out)
             "a changed one becomes a new revision.  With --model (a risk model of `giamdinh train`)\n"
             "every decision gets its risk score and reasons, and claims at the model's review\n"
             "threshold go to review (docs/ml.md).\n"
+            "Claims of a facility with a registered certificate (`giamdinh facility cert add`) are\n"
+            "refused unless their envelope is signed with it (docs/signatures.md).\n"
             "Exit: 0 ok, 1 some claims malformed, 2 usage, 3 I/O.\n");
 }
 
@@ -77,7 +79,8 @@ static int run(verify_args *a)
     gd_err err;
     gd_err_clear(&err);
     gd_store *store;
-    gd_status st = gd_store_open(&store, a->db, NULL, &err);
+    gd_store_opts so = {.core_only = !a->model};   /* risk scores go to an SQLite-only table */
+    gd_status st = gd_store_open(&store, a->db, &so, &err);
     if (st != GD_OK) return fail(a->db, &err, st);
     gd_engine e;
     st = gd_engine_open(&e, store, a->data ? a->data : cli_data_dir(), a->decided_at, &err);
@@ -89,7 +92,7 @@ static int run(verify_args *a)
         return fail("loading the risk model", &err, st);
     }
     gd_batch_opts o = {.threads = a->threads, .out_path = a->out, .store = store, .on_error = print_error,
-                       .risk = risk};
+                       .risk = risk, .certs = e.certs, .decided_at = a->decided_at};
     gd_batch_summary sum;
     st = gd_verify_batch(e.v, a->paths, a->npaths, &o, &sum, &err);
     gd_risk_free(risk);

@@ -12,7 +12,8 @@
 #define CT_MAX_COLS 16
 
 typedef struct ct_reader {
-    gd_csv *csv;
+    gd_csv *csv;                           /* NULL when the rows come from XML (decl_xml.c) */
+    const char *path;  long line;          /* then: the file and the line of the current record */
     int idx[CT_MAX_COLS];
     const char *f[CT_MAX_COLS];            /* the fields of the current row, by column */
     void *ctx;
@@ -34,6 +35,13 @@ gd_status ct_date(ct_reader *t, int col, const char *name, bool required, gd_dat
 gd_status ct_code(ct_reader *t, int col, const char *name, size_t min, size_t max, bool digits, char *out);
 
 bool ct_parse_i64(const char *s, int64_t *out);
+
+/* The D02-LT XML declaration (docs/contrib.md, "XML declarations", decl_xml.c):
+ * fn gets, per employee line, f[0..7) = employer, period, person_id, group,
+ * salary, change, change_date (the columns of declarations.csv). */
+gd_status ct_read_decl_xml(const char *path, ct_row_fn fn, void *ctx, gd_err *err);
+/* Whether the file's first non-blank byte is '<' (an XML document). */
+bool ct_is_xml_file(const char *path);
 
 #define CT_GROW(arr, n, cap, err)                                                          \
     do {                                                                                   \

@@ -47,7 +47,8 @@ gd_status gd_contrib_enrol_one(gd_store *s, const gd_contrib_rates *r, gd_book *
 typedef void (*gd_contrib_error_fn)(void *ctx, const gd_err *e);
 
 /* Imports files or directories: employers.csv, plans.csv, declarations.csv
- * (and declarations*.xml, the D02-TS form), payments.csv, households.csv,
+ * (and a D02-LT XML declaration, told by content; declarations.xml in a
+ * directory), payments.csv, households.csv,
  * students.csv (docs/contrib.md, "Files"), in that order, in one
  * transaction.  Every bad row is reported through on_error (file:line:field);
  * any bad row rolls the whole import back (GD_EINPUT). */

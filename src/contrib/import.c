@@ -1,7 +1,7 @@
 /*
  * import.c — the contribution files (docs/contrib.md, "Files") into the
  * store, in one transaction: employers.csv, plans.csv, declarations.csv
- * (and D02-TS XML, decl_xml.c), payments.csv, households.csv,
+ * (and the D02-LT XML declaration, decl_xml.c), payments.csv, households.csv,
  * students.csv.  Every row is validated and every bad row reported as
  * file:line:field; one bad row rolls the whole import back, so a file is
  * never half-posted into the ledger.
@@ -247,6 +247,7 @@ static const file_kind kinds[] = {
     {"students.csv", {"school", "province", "person_id", "paid_on", "months", "facility"}, 6, 5, enrol_row, "school"},
 };
 #define NKINDS (sizeof kinds / sizeof kinds[0])
+#define XML_SLOT NKINDS              /* files[XML_SLOT]: a D02-LT XML declaration (decl_xml.c), told by content */
 
 static const char *base_name(const char *p)
 {
@@ -264,7 +265,7 @@ static int kind_of(const char *path)
 /* The files of the import in load order: paths[k] of kind k (directories expanded). */
 static gd_status plan_files(const char *const *paths, size_t n, char (*files)[4096], gd_err *err)
 {
-    for (size_t k = 0; k < NKINDS; k++) files[k][0] = '\0';
+    for (size_t k = 0; k <= XML_SLOT; k++) files[k][0] = '\0';
     for (size_t i = 0; i < n; i++) {
         struct stat sb;
         if (stat(paths[i], &sb) != 0) return gd_err_set(err, GD_EIO, paths[i], 0, NULL, "cannot open");
@@ -274,10 +275,13 @@ static gd_status plan_files(const char *const *paths, size_t n, char (*files)[40
                 snprintf(p, sizeof p, "%s/%s", paths[i], kinds[k].name);
                 if (stat(p, &sb) == 0) memcpy(files[k], p, sizeof p);   /* NOLINT: same size */
             }
+            snprintf(files[XML_SLOT], sizeof files[XML_SLOT], "%s/declarations.xml", paths[i]);
+            if (stat(files[XML_SLOT], &sb) != 0) files[XML_SLOT][0] = '\0';
             continue;
         }
         int k = kind_of(paths[i]);
-        if (k < 0) return gd_err_set(err, GD_EUSAGE, paths[i], 0, NULL, "not a contribution file (expected employers.csv, plans.csv, declarations.csv, payments.csv, households.csv or students.csv)");
+        if (k < 0 && ct_is_xml_file(paths[i])) k = (int)XML_SLOT;
+        if (k < 0) return gd_err_set(err, GD_EUSAGE, paths[i], 0, NULL, "not a contribution file (expected employers.csv, plans.csv, declarations.csv, payments.csv, households.csv, students.csv or an XML declaration)");
         snprintf(files[k], sizeof files[k], "%s", paths[i]);
     }
     return GD_OK;
@@ -307,6 +311,7 @@ static gd_status run(imp *x, char (*files)[4096], gd_err *err)
     gd_status st = gd_cstore_load_book(x->s, x->r, &x->book, NULL, err);
     for (size_t k = 0; st == GD_OK && k < NKINDS; k++) {
         if (files[k][0]) st = read_file(x, k, files[k], err);
+        if (st == GD_OK && k == 2 && files[XML_SLOT][0]) st = ct_read_decl_xml(files[XML_SLOT], declaration_row, x, err);
         if (st == GD_OK && k == 3) st = post_read(x, err);
     }
     if (st == GD_OK) st = gd_cstore_save_employers(x->s, &x->book, err);
@@ -318,7 +323,7 @@ gd_status gd_contrib_import(gd_store *s, const gd_contrib_rates *r, const char *
                             gd_post_report *rep, gd_contrib_error_fn on_error, void *ctx, gd_err *err)
 {
     memset(rep, 0, sizeof *rep);
-    char (*files)[4096] = malloc(NKINDS * sizeof *files);
+    char (*files)[4096] = malloc((XML_SLOT + 1) * sizeof *files);
     if (!files) return gd_err_set(err, GD_ENOMEM, NULL, 0, NULL, "out of memory");
     gd_status st = plan_files(paths, npaths, files, err);
     if (st != GD_OK) { free(files); return st; }

@@ -73,7 +73,8 @@ gd_status ct_bad(ct_reader *t, const char *field, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    return gd_err_set(t->err, GD_EINPUT, gd_csv_path(t->csv), gd_csv_line(t->csv), field, "%s", msg);
+    return gd_err_set(t->err, GD_EINPUT, t->csv ? gd_csv_path(t->csv) : t->path, t->csv ? gd_csv_line(t->csv) : t->line,
+                      field, "%s", msg);
 }
 
 gd_status ct_read_table(const char *path, const char *const *cols, size_t ncols, size_t nreq, ct_row_fn fn,

@@ -132,14 +132,14 @@ static bool key_all(gd_elmis_data *d, prep *p)
     }
     for (size_t i = 0; i < d->nlines; i++)
         if (!add_item(p, (int64_t)(d->lines[i].cell >> 40), (int64_t)(d->lines[i].cell >> 16 & 0xffffff))) return false;
-    qsort(p->items, p->nitems, sizeof *p->items, cmp_item);
+    if (p->nitems) qsort(p->items, p->nitems, sizeof *p->items, cmp_item);   /* items NULL when none */
     size_t u = 0;
     for (size_t i = 0; i < p->nitems; i++)
         if (!u || cmp_item(&p->items[u - 1], &p->items[i]) != 0) p->items[u++] = p->items[i];
     p->nitems = u;
-    qsort(p->rows, p->nrows, sizeof *p->rows, cmp_keyed);
-    qsort(p->lots, p->nlots, sizeof *p->lots, cmp_keyed);
-    qsort(p->awards, p->nawards, sizeof *p->awards, cmp_keyed);
+    if (p->nrows) qsort(p->rows, p->nrows, sizeof *p->rows, cmp_keyed);
+    if (p->nlots) qsort(p->lots, p->nlots, sizeof *p->lots, cmp_keyed);
+    if (p->nawards) qsort(p->awards, p->nawards, sizeof *p->awards, cmp_keyed);
     if (d->nlines) qsort(d->lines, d->nlines, sizeof *d->lines, cmp_line);
     return true;
 }

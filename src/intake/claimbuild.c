@@ -4,6 +4,7 @@
 #include "intake/claimbuild.h"
 
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "intake/fields130.h"
@@ -89,14 +90,24 @@ int gd_claimbuild_keep_table(gd_claimbuild *b, const char *name, const char *dat
     return GD_CB_OK;
 }
 
+const char *gd_claimbuild_bad_message(const gd_claimbuild *b, char *buf, size_t size)
+{
+    const char *v = b->bad_value ? b->bad_value : "";
+    snprintf(buf, size, "invalid value \"%.64s%s\": %s", v, strlen(v) > 64 ? "..." : "",
+             b->bad_reason ? b->bad_reason : "refused");
+    return buf;
+}
+
 static int apply_fields(gd_claimbuild *b, const gd_field_table *t, void *rec, const gd_xfield *f,
                         size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         const gd_field_def *def = gd_field_find(t, f[i].name);
-        if (!def || gd_field_apply(def, rec, f[i].value, b->arena) == 0) continue;
+        const char *why = def ? gd_field_apply(def, rec, f[i].value, b->arena) : NULL;
+        if (!why) continue;
         b->bad_field = gd_arena_strdup(b->arena, f[i].name);
         b->bad_value = f[i].value;
+        b->bad_reason = why;
         return GD_CB_BAD_VALUE;
     }
     return GD_CB_OK;

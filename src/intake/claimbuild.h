@@ -23,7 +23,12 @@ typedef struct gd_claimbuild {
     int has_header;
     const char *bad_field;       /* set when a record returns 1 */
     const char *bad_value;
+    const char *bad_reason;      /* why bad_value was refused (static) */
 } gd_claimbuild;
+
+/* 'invalid value "V": reason' for the value a record was refused on
+ * (V cut at 64 bytes); returns buf. */
+const char *gd_claimbuild_bad_message(const gd_claimbuild *b, char *buf, size_t size);
 
 /* Result of gd_claimbuild_record. */
 enum { GD_CB_OK = 0, GD_CB_BAD_VALUE = 1, GD_CB_TOO_MANY_LINES = 2, GD_CB_NOMEM = 3 };

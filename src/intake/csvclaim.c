@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "base/csv.h"
+#include "base/text.h"
 #include "intake/claimbuild.h"
 
 struct gd_csvclaim {
@@ -107,6 +108,14 @@ static int apply_row(gd_csvclaim *r, gd_arena *a, const char *const *values, lon
     const char *type = values[r->table_col];
     int table = gd_table_number(type);
     if (!table) return row_error(r, line, "TABLE", "unknown table", type, err);
+    for (size_t i = 0; i < r->ncolumns; i++) {   /* names reach the store and the API: UTF-8 only */
+        size_t len = strlen(values[i]), ok = gd_utf8_valid_prefix(values[i], len);
+        if (ok == len) continue;
+        char field[96], msg[48];
+        snprintf(field, sizeof field, "%s.%s", type, r->columns[i]);
+        snprintf(msg, sizeof msg, "invalid UTF-8 at byte %zu", ok + 1);
+        return row_error(r, line, field, msg, NULL, err);
+    }
     size_t n;
     gd_xfield *f = row_fields(r, a, values, &n);
     if (!f) return row_error(r, line, NULL, "out of memory", NULL, err);
@@ -117,7 +126,9 @@ static int apply_row(gd_csvclaim *r, gd_arena *a, const char *const *values, lon
     if (rc == GD_CB_BAD_VALUE) {
         char field[96];
         snprintf(field, sizeof field, "%s.%s", type, r->build.bad_field);
-        return row_error(r, line, field, "invalid value", r->build.bad_value, err);
+        char msg[200];
+        gd_claimbuild_bad_message(&r->build, msg, sizeof msg);
+        return row_error(r, line, field, msg, NULL, err);
     }
     if (rc == GD_CB_TOO_MANY_LINES) return row_error(r, line, type, "too many lines", NULL, err);
     if (rc != GD_CB_OK) return row_error(r, line, NULL, "out of memory", NULL, err);

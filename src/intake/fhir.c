@@ -30,6 +30,7 @@ struct gd_fhir {
     size_t chunk_len, chunk_pos;
     size_t fed;                 /* bytes fed to the value being parsed */
     int feeding;                /* non-space bytes fed since the last value */
+    int line_start;             /* the byte before chunk_pos was a newline */
     size_t max_resource;
     long resource_no;
     json_object *bundle;        /* Bundle being iterated (owned) */
@@ -46,6 +47,7 @@ static gd_status finish_open(gd_fhir *r, gd_fhir **out, const char *name, const 
 {
     r->name = strdup(name);
     r->tok = json_tokener_new_ex(64);
+    if (r->tok) json_tokener_set_flags(r->tok, JSON_TOKENER_VALIDATE_UTF8);   /* names go to the store as UTF-8 */
     r->chunk = malloc(CHUNK);
     size_t inner = l && l->max_inner_bytes ? l->max_inner_bytes : 32u << 20;
     r->max_resource = inner * 4;
@@ -126,7 +128,32 @@ static int stream_error(gd_fhir *r, gd_err *err, const char *msg, const char *de
     return -2;
 }
 
-/* 1 and *out set: a value; 0: end of input; -2: broken stream. */
+/* After a broken value: drops the input up to the next line that starts
+ * with '{' (the next resource of an NDJSON file; the lines of a
+ * pretty-printed Bundle are indented), so one bad line does not stop the
+ * file.  -1 with err set; the next call reads from there (or ends). */
+static int skip_broken(gd_fhir *r, gd_err *err, const char *why)
+{
+    gd_err_set(err, GD_EINPUT, r->name, r->resource_no + 1, NULL, "invalid JSON: %s (skipped to the next line starting with '{')",
+               why);
+    r->resource_no++;
+    json_tokener_reset(r->tok);
+    r->feeding = 0;
+    r->fed = 0;
+    r->line_start = 0;
+    for (;;) {
+        if (r->chunk_pos == r->chunk_len && refill(r) == 0) return -1;
+        while (r->chunk_pos < r->chunk_len) {
+            char ch = r->chunk[r->chunk_pos];
+            if (ch == '{' && r->line_start) return -1;
+            r->line_start = ch == '\n';
+            r->chunk_pos++;
+        }
+    }
+}
+
+/* 1 and *out set: a value; 0: end of input; -1: a broken value skipped
+ * (err set); -2: broken stream. */
 static int next_value(gd_fhir *r, json_object **out, gd_err *err)
 {
     for (;;) {
@@ -149,7 +176,7 @@ static int next_value(gd_fhir *r, json_object **out, gd_err *err)
             *out = v;
             return 1;
         }
-        if (e != json_tokener_continue) return stream_error(r, err, "invalid JSON", json_tokener_error_desc(e));
+        if (e != json_tokener_continue) return skip_broken(r, err, json_tokener_error_desc(e));
         r->chunk_pos = r->chunk_len;
         r->fed += n;
         if (r->fed > r->max_resource) return stream_error(r, err, "JSON resource exceeds the size limit", NULL);
@@ -449,7 +476,9 @@ static int feed(gd_fhir *r, gd_claim *c, int table, const char *type, record *re
     if (rc == GD_CB_BAD_VALUE) {
         char field[96];
         snprintf(field, sizeof field, "%s.%s", type, r->build.bad_field);
-        return claim_error(r, c, field, "invalid value", r->build.bad_value, err);
+        char msg[200];
+        gd_claimbuild_bad_message(&r->build, msg, sizeof msg);
+        return claim_error(r, c, field, msg, NULL, err);
     }
     if (rc == GD_CB_TOO_MANY_LINES) return claim_error(r, c, type, "too many lines", NULL, err);
     if (rc != GD_CB_OK) return claim_error(r, c, NULL, "out of memory", NULL, err);
@@ -496,6 +525,7 @@ int gd_fhir_next(gd_fhir *r, gd_arena *arena, gd_claim *claim, gd_err *err)
         if (r->done) return 0;
         json_object *v;
         int rc = next_value(r, &v, err);
+        if (rc == -1) { gd_claim_reset(claim); return -1; }
         if (rc <= 0) { r->done = 1; return rc; }
         if (is_type(v, "Bundle")) { r->bundle = v; continue; }
         r->single = v;

@@ -56,7 +56,7 @@ static const gd_field_def line_fields[] = {
     {"TT_THAU", F_STR, L(bid_ref)},          {"MA_KHOA", F_STR, L(department)},
     {"MA_BAC_SI", F_FIRST, L(practitioner)}, {"MA_GIUONG", F_STR, L(bed)},
     {"LIEU_DUNG", F_STR, L(dosage)},
-    {"SO_LUONG", F_MONEY, L(quantity)},      {"DON_GIA", F_PRICE_BOTH, L(price)},
+    {"SO_LUONG", F_QTY, L(quantity)},      {"DON_GIA", F_PRICE_BOTH, L(price)},
     {"DON_GIA_BV", F_MONEY, L(price_facility)}, {"DON_GIA_BH", F_MONEY, L(price)},
     {"TYLE_TT_BH", F_MONEY, L(ratio_bh)},    {"TYLE_TT", F_MONEY, L(ratio_bh)},
     {"TYLE_TT_DV", F_MONEY, L(ratio_dv)},    {"THANH_TIEN_BV", F_MONEY, L(amount_facility)},
@@ -119,12 +119,13 @@ static char *normalise_code(gd_arena *a, const char *s, size_t n)
 }
 
 /* Splits s on ';' into a NULL-free array of trimmed non-empty items. */
-static int split_list(gd_arena *a, const char *s, int codes, const char ***items, size_t *n)
+static const char *split_list(gd_arena *a, const char *s, int codes, const char ***items, size_t *n)
 {
     size_t count = 1;
     for (const char *p = s; *p; p++) count += *p == ';';
+    if (count > GD_FIELD_LIST_MAX) return "more than 100 ';'-separated items";
     const char **out = gd_arena_alloc(a, count * sizeof *out);
-    if (!out) return -1;
+    if (!out) return "out of memory";
     size_t k = 0;
     while (*s) {
         const char *end = strchr(s, ';');
@@ -133,7 +134,7 @@ static int split_list(gd_arena *a, const char *s, int codes, const char ***items
         while (len && (unsigned char)s[len - 1] <= ' ') len--;
         if (len) {
             out[k] = codes ? normalise_code(a, s, len) : gd_arena_strndup(a, s, len);
-            if (!out[k]) return -1;
+            if (!out[k]) return "out of memory";
             k++;
         }
         if (!end) break;
@@ -141,7 +142,7 @@ static int split_list(gd_arena *a, const char *s, int codes, const char ***items
     }
     *items = out;
     *n = k;
-    return 0;
+    return NULL;
 }
 
 static const char *first_item(gd_arena *a, const char *s)
@@ -150,44 +151,66 @@ static const char *first_item(gd_arena *a, const char *s)
     return end ? gd_arena_strndup(a, s, (size_t)(end - s)) : s;
 }
 
-static int set_money(const char *v, int64_t *dst)
+/* An amount (or a quantity: max in whole units) in thousandths; empty is absent. */
+static const char *set_amount(const char *v, int64_t max, int64_t *dst)
 {
-    if (!*v) { *dst = GD_MONEY_NONE; return 0; }
-    return gd_money_parse(v, dst) ? -1 : 0;
+    if (!*v) { *dst = GD_MONEY_NONE; return NULL; }
+    int64_t milli;
+    int rc = gd_money_parse(v, &milli);
+    if (rc == -1) return "not a number";
+    if (rc || milli / 1000 >= max) return max == GD_FIELD_QTY_MAX ? "quantity of 10^7 or more" : "amount of 10^12 VND or more";
+    if (milli < 0) return max == GD_FIELD_QTY_MAX ? "negative quantity" : "negative amount";
+    *dst = milli;
+    return NULL;
 }
 
-int gd_field_apply(const gd_field_def *d, void *rec, const char *v, gd_arena *a)
+static const char *set_money(const char *v, int64_t *dst) { return set_amount(v, GD_FIELD_MONEY_MAX, dst); }
+
+static const char *set_date(const char *v, gd_date *dst)
+{
+    if (!*v) { *dst = GD_DATE_NONE; return NULL; }
+    return gd_date_parse(v, dst) ? "not a valid date" : NULL;
+}
+
+static const char *set_code(const char **dst, const char *v, gd_line_kind kind, gd_claim_line *l)
+{
+    if (*v) { *dst = v; l->kind = kind; }
+    return NULL;
+}
+
+const char *gd_field_apply(const gd_field_def *d, void *rec, const char *v, gd_arena *a)
 {
     char *base = rec;
     void *dst = base + d->offset;
+    size_t *count = (size_t *)(base + d->offset + sizeof(void *));
     switch (d->type) {
-    case F_STR: *(const char **)dst = v; return 0;
-    case F_FIRST: *(const char **)dst = first_item(a, v); return 0;
-    case F_INT: if (!*v) { *(int *)dst = 0; return 0; } return parse_int(v, dst);
+    case F_STR: *(const char **)dst = v; return NULL;
+    case F_FIRST: *(const char **)dst = first_item(a, v); return *(const char **)dst ? NULL : "out of memory";
+    case F_INT: if (!*v) { *(int *)dst = 0; return NULL; } return parse_int(v, dst) ? "not an integer" : NULL;
     case F_MONEY: return set_money(v, dst);
-    case F_DATE: if (!*v) { *(gd_date *)dst = GD_DATE_NONE; return 0; } return gd_date_parse(v, dst);
-    case F_FIRST_DATE:
-        if (!*v) { *(gd_date *)dst = GD_DATE_NONE; return 0; }
-        return gd_date_parse(first_item(a, v), dst);
-    case F_TIME: if (!*v) { *(gd_time *)dst = GD_TIME_NONE; return 0; } return gd_time_parse(v, dst);
-    case F_DX: *(const char **)dst = normalise_code(a, v, strlen(v)); return 0;
-    case F_DXLIST: return split_list(a, v, 1, dst, (size_t *)(base + d->offset + sizeof(void *)));
-    case F_CARDS: return split_list(a, v, 0, dst, (size_t *)(base + d->offset + sizeof(void *)));
-    case F_CODE_SERVICE:
-        if (*v) { *(const char **)dst = v; ((gd_claim_line *)rec)->kind = GD_LINE_SERVICE; }
-        return 0;
-    case F_CODE_SUPPLY:
-        if (*v) { *(const char **)dst = v; ((gd_claim_line *)rec)->kind = GD_LINE_SUPPLY; }
-        return 0;
+    case F_QTY: return set_amount(v, GD_FIELD_QTY_MAX, dst);
+    case F_DATE: return set_date(v, dst);
+    case F_FIRST_DATE: {
+        const char *first = *v ? first_item(a, v) : v;
+        return first ? set_date(first, dst) : "out of memory";
+    }
+    case F_TIME:
+        if (!*v) { *(gd_time *)dst = GD_TIME_NONE; return NULL; }
+        return gd_time_parse(v, dst) ? "not a valid date and time" : NULL;
+    case F_DX: *(const char **)dst = normalise_code(a, v, strlen(v)); return *(const char **)dst ? NULL : "out of memory";
+    case F_DXLIST: return split_list(a, v, 1, dst, count);
+    case F_CARDS: return split_list(a, v, 0, dst, count);
+    case F_CODE_SERVICE: return set_code(dst, v, GD_LINE_SERVICE, rec);
+    case F_CODE_SUPPLY: return set_code(dst, v, GD_LINE_SUPPLY, rec);
     case F_NAME_IF_EMPTY:
         if (*v && !**(const char **)dst) *(const char **)dst = v;
-        return 0;
+        return NULL;
     case F_PRICE_BOTH: {
         gd_claim_line *l = rec;
-        if (set_money(v, &l->price)) return -1;
-        if (l->price_facility == GD_MONEY_NONE) l->price_facility = l->price;
-        return 0;
+        const char *why = set_money(v, &l->price);
+        if (!why && l->price_facility == GD_MONEY_NONE) l->price_facility = l->price;
+        return why;
     }
     }
-    return -1;
+    return "unknown field type";
 }

@@ -59,7 +59,8 @@ int gd_csvclaim_next(gd_csvclaim *r, gd_arena *arena, gd_claim *claim, gd_err *e
  * Claim + Patient + Coverage + Organization, or one pretty-printed Bundle;
  * the mapping to the national fields is in docs/intake.md.  Amounts must be
  * plain decimals (kept exact: the JSON text is parsed, never a double).
- * Same return values as gd_xml130_next.
+ * Same return values as gd_xml130_next; a value that is not JSON is -1 and
+ * the reader goes on at the next line starting with '{' (NDJSON).
  */
 typedef struct gd_fhir gd_fhir;
 gd_status gd_fhir_open_file(gd_fhir **out, const char *path, const gd_intake_limits *limits,

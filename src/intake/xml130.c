@@ -5,6 +5,8 @@
  * payloads are base64-decoded into the claim's arena and each known table
  * (XML1..XML5) is walked as flat records (xmlrec.c) and decoded through the
  * field tables of fields130.c.  Every table, known or not, is kept raw.
+ * CHUKYDONVI, the facility's signature, is skipped whole: signature.c
+ * checks it, and nothing inside it is ever taken for claim data.
  */
 #include "intake/intake.h"
 
@@ -40,6 +42,7 @@ struct gd_xml130 {
     char *cur_type, *cur_content;
     gd_claimbuild build;
     int done;
+    int skip_depth;             /* inside CHUKYDONVI (depth + 1 of it), 0 otherwise */
 };
 
 static void free_pending(gd_xml130 *r)
@@ -174,7 +177,8 @@ static int walk_error(gd_xml130 *r, gd_claim *c, const char *type, int rc, const
     if (rc == GD_CB_BAD_VALUE) {
         char field[96];
         snprintf(field, sizeof field, "%s.%s", type, r->build.bad_field ? r->build.bad_field : "");
-        return claim_error(r, c, err, field, "invalid value \"%s\"", r->build.bad_value);
+        char msg[200];
+        return claim_error(r, c, err, field, "%s", gd_claimbuild_bad_message(&r->build, msg, sizeof msg));
     }
     if (rc == GD_CB_TOO_MANY_LINES) return claim_error(r, c, err, type, "%s", "too many lines");
     if (rc == GD_CB_NOMEM) return claim_error(r, c, err, type, "%s", "out of memory");
@@ -284,7 +288,17 @@ int gd_xml130_next(gd_xml130 *r, gd_arena *arena, gd_claim *claim, gd_err *err)
         if (type == XML_READER_TYPE_DOCUMENT_TYPE || type == XML_READER_TYPE_ENTITY_REFERENCE)
             return envelope_error(r, err, "DOCTYPE and entity declarations are not allowed");
         const char *name = (const char *)xmlTextReaderConstLocalName(r->reader);
-        if (type == XML_READER_TYPE_ELEMENT && !xmlTextReaderIsEmptyElement(r->reader)) {
+        /* The signature block is not claim data: whatever it holds (a
+         * ds:Object, a KeyInfo extension) is never read as a HOSO. */
+        if (r->skip_depth) {
+            if (type == XML_READER_TYPE_END_ELEMENT && xmlTextReaderDepth(r->reader) == r->skip_depth - 1)
+                r->skip_depth = 0;
+            continue;
+        }
+        if (type == XML_READER_TYPE_ELEMENT && !xmlTextReaderIsEmptyElement(r->reader) &&
+            strcmp(name, "CHUKYDONVI") == 0) {
+            r->skip_depth = xmlTextReaderDepth(r->reader) + 1;
+        } else if (type == XML_READER_TYPE_ELEMENT && !xmlTextReaderIsEmptyElement(r->reader)) {
             on_element(r, name);
         } else if (type == XML_READER_TYPE_END_ELEMENT && strcmp(name, "FILEHOSO") == 0) {
             if (on_file_end(r)) return envelope_error(r, err, "out of memory");

@@ -9,44 +9,115 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The writers append to room reserved up front in the buffer (a number
+ * takes at most 20 characters, a cleaned string no more than its length):
+ * the facts of every verified claim are formatted, so they cost neither
+ * printf nor a capacity check per character. */
+#define NUM_MAX 20
+
 /* Codes and ids never hold the separators; drop them if a file had any,
  * and control characters too (the text is one line, and the norms file
  * keeps codes in tab-separated lines). */
-static void put_clean(gd_buf *b, const char *s)
+static char *put_clean(char *p, const char *s)
 {
     for (; s && *s; s++)
-        if (*s != ';' && *s != '|' && *s != ',' && *s != '=' && (unsigned char)*s >= 0x20) gd_buf_putc(b, *s);
+        if (*s != ';' && *s != '|' && *s != ',' && *s != '=' && (unsigned char)*s >= 0x20) *p++ = *s;
+    return p;
 }
 
-static void put_str(gd_buf *b, const char *k, const char *v)
+static size_t clean_room(const char *s) { return s ? strlen(s) : 0; }
+
+static char *put_lit(char *p, const char *s)
 {
-    gd_buf_printf(b, "%s=", k);
-    put_clean(b, v);
-    gd_buf_putc(b, ';');
+    size_t n = strlen(s);
+    memcpy(p, s, n);
+    return p + n;
+}
+
+/* "key=value;" of a code or id. */
+static char *put_str(char *p, const char *k, const char *v)
+{
+    p = put_clean(put_lit(p, k), v);
+    *p++ = ';';
+    return p;
+}
+
+/* "key=value" of a number, then end unless it is 0. */
+static char *put_num(char *p, const char *k, int64_t v, char end)
+{
+    p = gd_fmt_i64(put_lit(p, k), v);
+    if (end) *p++ = end;
+    return p;
+}
+
+/* "key=XY;" of a two-letter province code (fewer letters when shorter). */
+static char *put_province(char *p, const char *k, const char prov[3])
+{
+    p = put_lit(p, k);
+    size_t n = strnlen(prov, 2);
+    memcpy(p, prov, n);
+    p += n;
+    *p++ = ';';
+    return p;
+}
+
+static char *put_scalars(char *p, const gd_ml_facts *f)
+{
+    p = put_str(p, "fac=", f->facility);
+    p = put_str(p, "per=", f->person);
+    p = put_str(p, "pdx=", f->pdx);
+    p = put_str(p, "drg=", f->drg);
+    p = put_province(p, "fpr=", f->fac_province);
+    p = put_province(p, "hpr=", f->home_province);
+    p = put_lit(p, "sex=");
+    *p++ = f->sex ? f->sex : '-';
+    *p++ = ';';
+    p = put_num(p, "rank=", f->rank, ';');
+    p = put_num(p, "inp=", f->inpatient, ';');
+    p = put_num(p, "los=", f->los, ';');
+    p = put_num(p, "age=", f->age, ';');
+    p = put_num(p, "wkd=", f->weekend, ';');
+    p = put_num(p, "hr=", f->hour, ';');
+    p = put_num(p, "adm=", (int)f->admitted, ';');
+    p = put_num(p, "nsdx=", f->nsdx, ';');
+    p = put_num(p, "dw=", f->drg_weight_e4, ';');
+    p = put_num(p, "dpts=", f->drg_points, ';');
+    p = put_num(p, "dsev=", f->drg_severity, ';');
+    p = put_num(p, "clm=", f->claimed, ';');
+    p = put_num(p, "alw=", f->allowed, ';');
+    p = put_num(p, "drugs=", f->drugs, ';');
+    p = put_num(p, "svc=", f->services, ';');
+    return put_num(p, "sup=", f->supplies, 0);
 }
 
 void gd_ml_facts_format_head(const gd_ml_facts *f, gd_buf *b)
 {
-    put_str(b, "fac", f->facility);
-    put_str(b, "per", f->person);
-    put_str(b, "pdx", f->pdx);
-    put_str(b, "drg", f->drg);
-    gd_buf_printf(b, "fpr=%.2s;hpr=%.2s;sex=%c;rank=%d;inp=%d;los=%d;age=%d;wkd=%d;hr=%d;adm=%d;", f->fac_province,
-                  f->home_province, f->sex ? f->sex : '-', f->rank, f->inpatient, f->los, f->age, f->weekend, f->hour,
-                  (int)f->admitted);
-    gd_buf_printf(b, "nsdx=%d;dw=%d;dpts=%d;dsev=%d;clm=%lld;alw=%lld;drugs=%lld;svc=%lld;sup=%lld",
-                  f->nsdx, f->drg_weight_e4, f->drg_points, f->drg_severity, (long long)f->claimed,
-                  (long long)f->allowed, (long long)f->drugs, (long long)f->services, (long long)f->supplies);
+    /* 6 strings with "key=" and ';' (at most 8 each beside the value), sex (6),
+     * 16 numbers with "key=" and ';' (at most 8 each beside the digits) */
+    size_t room = clean_room(f->facility) + clean_room(f->person) + clean_room(f->pdx) + clean_room(f->drg) + 4 +
+                  6 * 8 + 6 + 16 * (8 + NUM_MAX);
+    if (!gd_buf_reserve(b, room)) return;
+    b->len = (size_t)(put_scalars(b->data + b->len, f) - b->data);
 }
 
 void gd_ml_facts_format_items(const gd_ml_facts *f, gd_buf *b)
 {
+    size_t room = 0;
+    for (size_t i = 0; i < f->nitems; i++) room += 5 + clean_room(f->items[i].code) + 2 * NUM_MAX;
+    if (!gd_buf_reserve(b, room)) return;
+    char *p = b->data + b->len;
     for (size_t i = 0; i < f->nitems; i++) {
         const gd_ml_item *it = &f->items[i];
-        gd_buf_printf(b, "|%c,", it->kind);
-        put_clean(b, it->code);
-        gd_buf_printf(b, ",%lld,%lld", (long long)it->qty_milli, (long long)it->amount);
+        *p++ = '|';
+        *p++ = it->kind;
+        *p++ = ',';
+        p = put_clean(p, it->code);
+        *p++ = ',';
+        p = gd_fmt_i64(p, it->qty_milli);
+        *p++ = ',';
+        p = gd_fmt_i64(p, it->amount);
     }
+    b->len = (size_t)(p - b->data);
 }
 
 void gd_ml_facts_format_outcome(int nflags, int64_t rejected, gd_buf *b)

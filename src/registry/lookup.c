@@ -15,7 +15,7 @@ static const void *find_code(const gd_registry *r, gd_rec_kind k, const char *co
 {
     const rec_table *t = &r->tables[k];
     if (!t->indexed || !code) return NULL;
-    int64_t i = gd_index_get(&t->by_code, code, strlen(code));
+    int64_t i = gd_index_get_str(&t->by_code, code);
     return i < 0 ? NULL : t->recs + (size_t)i * t->size;
 }
 

@@ -80,7 +80,9 @@ typedef struct gd_import_report {
  * re-importing a file is harmless); a key twice in one file is an error.
  * Returns GD_OK; GD_EINPUT when some rows were bad (the rest committed);
  * GD_EUSAGE for a path that is not an import file or a directory without
- * any; GD_EIO when a file or the store failed (nothing committed).
+ * any; GD_EIO when a file or the store failed: nothing committed, except
+ * when only reading the new registry version after the commit failed
+ * (then everything is in the store, and importing again changes nothing).
  * The report (may be NULL) is filled in every case; free it with
  * gd_import_report_free(). */
 gd_status gd_import_paths(gd_store *store, const char *const *paths, size_t npaths,

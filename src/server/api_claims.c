@@ -153,10 +153,44 @@ static json_object *claims_answer(srv_req *r, const srv_submission *sub, const i
         json_object_object_add(m, "message", srv_jstr(sub->malformed[i]));
         json_object_array_add(mal, m);
     }
+    json_object *refused = json_object_new_array();
+    for (size_t i = 0; i < sub->nrefused; i++) {
+        json_object *m = json_object_new_object();
+        json_object_object_add(m, "facility", srv_jstr(sub->refused[i].facility));
+        json_object_object_add(m, "claim_key", srv_jstr(sub->refused[i].claim_key));
+        json_object_object_add(m, "signature", srv_jstr(sub->refused[i].verdict));
+        json_object_object_add(m, "message", srv_jstr(sub->refused[i].reason));
+        json_object_array_add(refused, m);
+    }
     json_object *o = json_object_new_object();
     json_object_object_add(o, "claims", list);
     json_object_object_add(o, "malformed", mal);
+    json_object_object_add(o, "refused", refused);
     return o;
+}
+
+/* Signature refusals first (they leave sub.claims), then the revisions
+ * each claim had before, then the submission thread. */
+static void submit_checked(srv_req *r, srv_submission *sub)
+{
+    gd_err err;
+    gd_err_clear(&err);
+    gd_status st = srv_submission_check_signatures(sub, r->db, &err);
+    char msg[900];
+    if (st == GD_EINPUT) { srv_error(r, 422, "%s", gd_err_format(&err, msg, sizeof msg)); return; }
+    int *before = st == GD_OK ? calloc(sub->nclaims ? sub->nclaims : 1, sizeof *before) : NULL;
+    if (st == GD_OK && !before) st = gd_err_set(&err, GD_ENOMEM, NULL, 0, NULL, "out of memory");
+    for (size_t i = 0; st == GD_OK && i < sub->nclaims; i++) {
+        last_rev l;
+        st = latest(r, sub->claims[i].facility, sub->claims[i].claim_key, false, &l, &err);
+        before[i] = l.revision;
+    }
+    if (st == GD_OK) st = srv_submit(r->srv->submitter, sub, &err);
+    json_object *o = st == GD_OK ? claims_answer(r, sub, before, &err) : NULL;
+    if (o && sub->format == GD_FORMAT_FHIR) o = srv_fhir_claim_responses(o);
+    if (o) srv_json(r, 200, o);
+    else srv_fail(r, &err);
+    free(before);
 }
 
 static void post_claims(srv_req *r)
@@ -168,27 +202,10 @@ static void post_claims(srv_req *r)
     if (st != GD_OK) {
         char msg[900];
         srv_error(r, st == GD_EINPUT ? 400 : 500, "%s", gd_err_format(&err, msg, sizeof msg));
-        srv_submission_free(&sub);
-        return;
+    } else {
+        sub.user_id = r->user.id;
+        if (check_submitter(r, &sub)) submit_checked(r, &sub);
     }
-    sub.user_id = r->user.id;
-    int *before = calloc(sub.nclaims, sizeof *before);
-    if (!before) { srv_error(r, 500, "out of memory"); srv_submission_free(&sub); return; }
-    for (size_t i = 0; st == GD_OK && i < sub.nclaims; i++) {
-        last_rev l;
-        st = latest(r, sub.claims[i].facility, sub.claims[i].claim_key, false, &l, &err);
-        before[i] = l.revision;
-    }
-    if (st == GD_OK && check_submitter(r, &sub)) {
-        st = srv_submit(r->srv->submitter, &sub, &err);
-        json_object *o = st == GD_OK ? claims_answer(r, &sub, before, &err) : NULL;
-        if (o && sub.format == GD_FORMAT_FHIR) o = srv_fhir_claim_responses(o);
-        if (o) srv_json(r, 200, o);
-        else srv_fail(r, &err);
-    } else if (st != GD_OK) {
-        srv_fail(r, &err);
-    }
-    free(before);
     srv_submission_free(&sub);
 }
 

@@ -76,6 +76,8 @@ typedef struct srv_req {
     const char *body;                /* NUL-terminated (not counted in body_len) */
     size_t body_len;
     const char *content_type;        /* "" when absent */
+    const char *const *args;         /* without conn (srv_dispatch_local): the query arguments as
+                                        name, value, ..., NULL (decoded); NULL = none */
     gd_user user;                    /* the caller (id 0 for public routes) */
     bool by_session;                 /* authenticated by a browser session (not a token) */
     char csrf[40];                   /* the session's CSRF token ("" for tokens) */

@@ -12,6 +12,11 @@ gd_status srv_http_start(gd_server *s, gd_err *err);
 /* Every route table the server dispatches to (*n tables, each ending with {NULL}). */
 const srv_route *const *srv_route_tables(size_t *n);
 void srv_http_stop(gd_server *s);
+/* Runs an API request in-process, as the HTTP side would once the caller
+ * is authenticated: r->user is taken as given (no credentials looked at),
+ * r->conn is NULL (query arguments from r->args), method/path/body set;
+ * answers 404/405/403 as over HTTP.  For the fuzz target (fuzz/fuzz_http.c). */
+void srv_dispatch_local(srv_req *r);
 
 /* Sets r->user from the Bearer token or the session cookie (and checks the
  * CSRF header of a session's unsafe request); answers 401/403 and returns

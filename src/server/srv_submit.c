@@ -6,11 +6,13 @@
 #include "server/srv_submit.h"
 
 #include "base/arena.h"
+#include "intake/signature.h"
 #include "store/stats_store.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #define SUBMIT_GROUP 256
@@ -22,8 +24,20 @@ typedef int (*next_fn)(void *reader, gd_arena *arena, gd_claim *claim, gd_err *e
 static int xml_next(void *r, gd_arena *a, gd_claim *c, gd_err *e) { return gd_xml130_next(r, a, c, e); }
 static int fhir_next(void *r, gd_arena *a, gd_claim *c, gd_err *e) { return gd_fhir_next(r, a, c, e); }
 
+static bool note_facility(srv_submission *sub, const char *facility)
+{
+    for (size_t i = 0; i < sub->nfacilities; i++)
+        if (strcmp(sub->facilities[i], facility) == 0) return true;
+    char (*v)[16] = realloc(sub->facilities, (sub->nfacilities + 1) * sizeof *v);
+    if (!v) return false;
+    sub->facilities = v;
+    snprintf(v[sub->nfacilities++], sizeof v[0], "%s", facility);
+    return true;
+}
+
 static bool add_claim(srv_submission *sub, const gd_claim *c, size_t *cap)
 {
+    if (!note_facility(sub, c->facility ? c->facility : "")) return false;
     if (sub->nclaims == *cap) {
         size_t n = *cap ? *cap * 2 : 16;
         srv_claim_ref *v = realloc(sub->claims, n * sizeof *v);
@@ -102,7 +116,71 @@ void srv_submission_free(srv_submission *sub)
 {
     free(sub->claims);
     free(sub->malformed);
+    free(sub->facilities);
+    free(sub->refused);
     memset(sub, 0, sizeof *sub);
+}
+
+/* ---- facility signatures --------------------------------------------------------- */
+
+static const char *const *facility_list(const srv_submission *sub, const char **buf)
+{
+    for (size_t i = 0; i < sub->nfacilities; i++) buf[i] = sub->facilities[i];
+    return buf;
+}
+
+/* The verdict of the body for each facility with a certificate: refusals in sub->refused. */
+static gd_status check_claims(srv_submission *sub, const gd_certset *certs, gd_err *err)
+{
+    gd_date today = (gd_date)(time(NULL) / 86400);
+    gd_sig_result *res = calloc(sub->nfacilities, sizeof *res);
+    sub->refused = calloc(sub->nclaims ? sub->nclaims : 1, sizeof *sub->refused);
+    if (!res || !sub->refused) { free(res); return gd_err_set(err, GD_ENOMEM, NULL, 0, NULL, "out of memory"); }
+    gd_status st = GD_OK;
+    for (size_t f = 0; st == GD_OK && f < sub->nfacilities; f++) {
+        res[f].verdict = GD_SIG_NO_CERT;
+        size_t n;
+        if (!gd_certset_of(certs, sub->facilities[f], &n)) continue;
+        if (sub->format != GD_FORMAT_XML130) {
+            res[f].verdict = GD_SIG_NOT_XML;
+            snprintf(res[f].reason, sizeof res[f].reason, "facility %s has a registered certificate: its claims must "
+                     "come in a signed national XML envelope, not FHIR", sub->facilities[f]);
+        } else {
+            st = gd_signature_check(certs, sub->facilities[f], sub->body, sub->len, today, &res[f], err);
+        }
+    }
+    size_t kept = 0;
+    for (size_t i = 0; st == GD_OK && i < sub->nclaims; i++) {
+        size_t f = 0;
+        while (f < sub->nfacilities && strcmp(sub->facilities[f], sub->claims[i].facility) != 0) f++;
+        if (f == sub->nfacilities || res[f].verdict == GD_SIG_VALID || res[f].verdict == GD_SIG_NO_CERT) {
+            sub->claims[kept++] = sub->claims[i];
+            continue;
+        }
+        srv_refusal *r = &sub->refused[sub->nrefused++];
+        snprintf(r->facility, sizeof r->facility, "%s", sub->claims[i].facility);
+        snprintf(r->claim_key, sizeof r->claim_key, "%s", sub->claims[i].claim_key);
+        snprintf(r->verdict, sizeof r->verdict, "%s", gd_sig_verdict_name(res[f].verdict));
+        snprintf(r->reason, sizeof r->reason, "%s", res[f].reason);
+    }
+    if (st == GD_OK) sub->nclaims = kept;
+    free(res);
+    return st;
+}
+
+gd_status srv_submission_check_signatures(srv_submission *sub, gd_store *db, gd_err *err)
+{
+    const char **names = calloc(sub->nfacilities ? sub->nfacilities : 1, sizeof *names);
+    if (!names) return gd_err_set(err, GD_ENOMEM, NULL, 0, NULL, "out of memory");
+    gd_certset *certs = NULL;
+    gd_status st = gd_certs_load(db, facility_list(sub, names), sub->nfacilities, &certs, err);
+    free(names);
+    if (st == GD_OK && certs) st = check_claims(sub, certs, err);
+    gd_certset_free(certs);
+    if (st != GD_OK || sub->nclaims || !sub->nrefused) return st;
+    const srv_refusal *r = &sub->refused[0];
+    return gd_err_set(err, GD_EINPUT, "body", 0, "CHUKYDONVI", "claim %s:%s refused (%s): %s", r->facility,
+                      r->claim_key, r->verdict, r->reason);
 }
 
 /* ---- the submission thread ------------------------------------------------------- */
@@ -161,6 +239,21 @@ static gd_status keep_sources(srv_submitter *q, job **jobs, size_t n, gd_err *er
     return GD_OK;
 }
 
+/* The certificates of every facility in the group's files, read now. */
+static gd_status group_certs(srv_submitter *q, job **jobs, size_t n, gd_certset **out, gd_err *err)
+{
+    size_t total = 0;
+    for (size_t i = 0; i < n; i++) total += jobs[i]->sub->nfacilities;
+    const char **names = calloc(total ? total : 1, sizeof *names);
+    if (!names) return gd_err_set(err, GD_ENOMEM, NULL, 0, NULL, "out of memory");
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        for (size_t f = 0; f < jobs[i]->sub->nfacilities; f++) names[k++] = jobs[i]->sub->facilities[f];
+    gd_status st = gd_certs_load(q->db, names, k, out, err);
+    free(names);
+    return st;
+}
+
 static void run_group(srv_submitter *q, job **jobs, size_t n)
 {
     char (*paths)[320] = calloc(n, sizeof *paths);
@@ -170,16 +263,19 @@ static void run_group(srv_submitter *q, job **jobs, size_t n)
     gd_status st = paths && argv ? GD_OK : gd_err_set(&err, GD_ENOMEM, NULL, 0, NULL, "out of memory");
     q->seq++;
     if (st == GD_OK) st = write_bodies(q, jobs, n, paths, &err);
+    gd_certset *certs = NULL;
+    if (st == GD_OK) st = group_certs(q, jobs, n, &certs, &err);
     if (st == GD_OK) {
         char now[32];
         srv_now_iso(now, sizeof now);
         for (size_t i = 0; i < n; i++) argv[i] = paths[i];
         gd_batch_opts o = {.threads = 1, .store = q->db, .risk = q->srv->risk, .decided_at = now,
-                           .narrow_history = true};
+                           .narrow_history = true, .certs = certs};
         gd_batch_summary sum;
         st = gd_verify_batch(q->srv->engine.v, argv, n, &o, &sum, &err);
-        if (st == GD_EINPUT) st = GD_OK;       /* malformed claims were reported to the caller already */
+        if (st == GD_EINPUT) st = GD_OK;       /* malformed and refused claims were reported to the caller already */
     }
+    gd_certset_free(certs);
     if (st == GD_OK) st = keep_sources(q, jobs, n, &err);
     if (st == GD_OK) st = gd_store_index_rule_hits(q->db, NULL, &err);   /* statistics and the rule filter */
     for (size_t i = 0; paths && i < n; i++)

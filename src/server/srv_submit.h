@@ -23,6 +23,14 @@ typedef struct srv_claim_ref {
     unsigned char content_hash[32];
 } srv_claim_ref;
 
+/* A claim refused for its envelope's signature (srv_submission_check_signatures). */
+typedef struct srv_refusal {
+    char facility[16];
+    char claim_key[64];
+    char verdict[16];             /* gd_sig_verdict_name */
+    char reason[300];
+} srv_refusal;
+
 typedef struct srv_submission {
     const char *body;             /* borrowed */
     size_t len;
@@ -32,6 +40,10 @@ typedef struct srv_submission {
     size_t nclaims;
     char (*malformed)[300];       /* messages of the claims that could not be read; owned */
     size_t nmalformed;
+    char (*facilities)[16];       /* every facility of the claims read, refused or not; owned */
+    size_t nfacilities;
+    srv_refusal *refused;         /* owned */
+    size_t nrefused;
 } srv_submission;
 
 /* Reads every claim of body (XML 130 or FHIR) into sub: GD_OK with at
@@ -39,6 +51,14 @@ typedef struct srv_submission {
  * field) when none can be read or the format is not one the API takes. */
 gd_status srv_submission_parse(srv_submission *sub, const char *body, size_t len, gd_err *err);
 void srv_submission_free(srv_submission *sub);
+
+/* Facility signatures (docs/signatures.md): the claims of a facility with
+ * a certificate in force in db go from sub->claims to sub->refused unless
+ * the body is an envelope signed with it, valid today.  GD_OK while a
+ * claim remains; GD_EINPUT (err: the first refusal, naming facility, claim
+ * key and reason) when every claim was refused.  The submission thread
+ * checks the same again (gd_batch_opts.certs) before deciding anything. */
+gd_status srv_submission_check_signatures(srv_submission *sub, gd_store *db, gd_err *err);
 
 gd_status srv_submitter_start(srv_submitter **out, gd_server *s, gd_err *err);
 void srv_submitter_stop(srv_submitter *q);

@@ -20,7 +20,12 @@
 
 const char *srv_query(srv_req *r, const char *name)
 {
-    const char *v = MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
+    const char *v = NULL;
+    if (r->conn)
+        v = MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
+    else
+        for (const char *const *a = r->args; a && a[0] && !v; a += 2)
+            if (strcmp(a[0], name) == 0) v = a[1];
     return v && *v ? v : NULL;
 }
 

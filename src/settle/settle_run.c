@@ -76,7 +76,7 @@ gd_status gd_settle_run(gd_store *s, const gd_settle_params *p, const gd_settle_
     if (st == GD_OK) {
         /* names live in the arena, which the result keeps: move it over */
         st_kpi_derive(out);
-        qsort(out->facilities, out->n, sizeof *out->facilities, cmp_facility);
+        if (out->n) qsort(out->facilities, out->n, sizeof *out->facilities, cmp_facility);   /* NULL when none */
         for (size_t i = 0; i < out->n; i++) out->facilities[i].doc.version = out->facilities[i].stored_version;
         if (o->facility) keep_only(out, o->facility);
     }

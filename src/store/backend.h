@@ -3,9 +3,13 @@
  *
  * store.c checks arguments and dispatches each gd_store_* call through the
  * ops table of the handle; a backend embeds struct gd_store as the first
- * member of its own handle.  Only the SQLite backend (sqlite_store.c)
- * exists; a PostgreSQL backend would add one ops table and one open
- * function, and no caller would change.
+ * member of its own handle.  Two backends: SQLite (sqlite_store.c, every
+ * module) and PostgreSQL (pg_store.c, built when libpq is found: the
+ * registry and the decisions of store.h, which is what import, verify and
+ * the workers use).  The other stores (review, service, contrib, elmis,
+ * settle, stats) are SQLite-only; their entry points cast the handle to the
+ * SQLite one, so gd_store_open gives a PostgreSQL handle only to callers
+ * that ask for the core (gd_store_opts.core_only).
  */
 #ifndef GD_STORE_BACKEND_H
 #define GD_STORE_BACKEND_H
@@ -36,6 +40,8 @@ typedef struct gd_store_ops {
     gd_status (*claim_history)(gd_store *s, const char *facility, const char *claim_key,
                                gd_decision_scan_fn fn, void *ctx, gd_err *err);
     gd_status (*count_decisions)(gd_store *s, uint64_t *n, gd_err *err);
+    gd_status (*scan_heads_of)(gd_store *s, const char *const *persons, size_t npersons, const char *const *keys,
+                               size_t nkeys, gd_decision_scan_fn fn, void *ctx, gd_err *err);
 } gd_store_ops;
 
 struct gd_store {
@@ -48,5 +54,8 @@ struct gd_store {
 gd_status gd_sqlite_store_open(gd_store **out, const char *path, const gd_store_opts *opts,
                                gd_err *err);
 int gd_sqlite_latest_schema_version(void);
+/* url: postgresql://... or postgres://... (libpq's URI syntax).  Defined
+ * only when GD_HAVE_LIBPQ (CMake found libpq). */
+gd_status gd_pg_store_open(gd_store **out, const char *url, const gd_store_opts *opts, gd_err *err);
 
 #endif

@@ -102,6 +102,21 @@ gd_status gd_store_audit_scan(gd_store *s, const char *object, size_t limit, gd_
  * hash or link is wrong. */
 gd_status gd_store_audit_verify(gd_store *s, int64_t *bad_id, uint64_t *entries, gd_err *err);
 
+/* The decisions' hash chain (schema step 10; sqlite_internal.h says what
+ * each row's hash covers), recomputed in write order.  bad_seq is 0 when
+ * intact; else the position (rowid) of the first row whose hash is wrong
+ * or missing (a row modified, inserted or moved there, or the row after a
+ * deleted one) with its claim and revision, or -1 when a claim head names
+ * a revision that is gone (the last rows deleted).  unchained counts the
+ * rows written before the chain began. */
+typedef struct gd_chain_check {
+    uint64_t chained, unchained;
+    int64_t bad_seq;
+    char facility[16], claim_key[64];
+    int revision;
+} gd_chain_check;
+gd_status gd_store_decisions_verify(gd_store *s, gd_chain_check *out, gd_err *err);
+
 /* ---- risk scores of claim heads ---------------------------------------- */
 
 typedef struct gd_claim_risk {

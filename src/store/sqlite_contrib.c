@@ -21,7 +21,7 @@
 #include "base/buf.h"
 #include "base/keysort.h"
 
-#define CHUNK 64
+#define CHUNK 256   /* rows per multi-row INSERT: 7-10 columns, well under SQLite's 32766 variables */
 
 static gd_status usage(gd_err *err, const char *msg) { return gd_err_set(err, GD_EUSAGE, NULL, 0, NULL, "store: %s", msg); }
 
@@ -527,8 +527,11 @@ static gd_status insert_decls(sq_store *s, const decl_key *k, size_t n, const gd
         if (k[i].period != checked) {
             checked = k[i].period;
             sqlite3_bind_int(any, 1, gd_month_yyyymm(checked));
-            fresh = sqlite3_step(any) != SQLITE_ROW;
+            int rc = sqlite3_step(any);
+            fresh = rc == SQLITE_DONE;
+            if (rc != SQLITE_ROW && rc != SQLITE_DONE) st = sq_fail(s->db, err, "reading stored declarations");
             sqlite3_reset(any);
+            if (st != GD_OK) break;
         }
         bool append = fresh && k[i + m - 1].period == checked;
         if (!append) st = find_stored(s, range, k + i, m, decl, old, err);

@@ -24,6 +24,9 @@
  * statement copies each touched page once, and none when the pages are
  * new.  (bench_decisions: 35-40 % faster.)  A call of BULK_ROWS rows or
  * more takes the import's bulk mode (sq_bulk_begin).
+ * From schema step 10 every row also gets its chain_hash (sqlite_chain.c),
+ * computed from the tip read under the same write lock, in the order the
+ * rows are inserted.
  *
  * Scans: the heads in claim_heads key order (person, admission, facility,
  * claim key; no sort), a claim's history through the decisions key; rows
@@ -53,6 +56,7 @@
     "decided_at,dispensed,drg,drg_defs,drg_weight_e4,drg_adj_weight_e4,drg_payment,drg_case,ml_facts"
 #define NHEAD 25
 #define NDECISION (NHEAD + 1)
+_Static_assert(NDECISION == SQ_CHAIN_NVALUES, "the hash chain covers every column of a decisions row");
 
 enum { C_FACILITY, C_CLAIM_KEY, C_REVISION, C_HASH, C_PERSON, C_CARD, C_ADMITTED, C_DISCHARGED,
        C_CLASS, C_OUTCOME, C_WORKFLOW, C_CLAIMED, C_ALLOWED, C_REJECTED, C_FUND, C_PATIENT,
@@ -104,14 +108,17 @@ static void put_head_update(gd_buf *b)
     gd_buf_puts(b, " WHERE excluded.revision > claim_heads.revision");
 }
 
-static void build_sql(gd_buf *b, int which)
+/* chained: the store has the decisions' hash chain (sqlite_chain.c), and
+ * each inserted row carries its chain_hash after the record. */
+static void build_sql(gd_buf *b, int which, bool chained)
 {
     int rows = which == DS_PUT_MANY ? PUT_MANY : 1;
     switch (which) {
     case DS_PUT_ONE:
     case DS_PUT_MANY:
-        gd_buf_puts(b, "INSERT INTO decisions (" HEAD_COLUMNS ",record)");
-        put_values(b, NDECISION, rows);
+        gd_buf_puts(b, chained ? "INSERT INTO decisions (" HEAD_COLUMNS ",record,chain_hash)"
+                               : "INSERT INTO decisions (" HEAD_COLUMNS ",record)");
+        put_values(b, chained ? NDECISION + 1 : NDECISION, rows);
         break;
     case DS_HEADS:
         gd_buf_puts(b, "INSERT INTO claim_heads (" HEAD_COLUMNS ") SELECT " HEAD_COLUMNS
@@ -132,7 +139,7 @@ static sqlite3_stmt *dec_stmt(sq_store *s, int which, gd_err *err)
     if (s->dec_stmts[which]) return s->dec_stmts[which];
     gd_buf b;
     gd_buf_init(&b, 4096);
-    build_sql(&b, which);
+    build_sql(&b, which, s->schema_version >= SQ_CHAIN_SCHEMA);
     if (!gd_buf_ok(&b)) {
         gd_buf_free(&b);
         gd_err_set(err, GD_ENOMEM, NULL, 0, NULL, "out of memory");
@@ -162,47 +169,63 @@ static void bind_text(sqlite3_stmt *st, int i, const char *text)
     sqlite3_bind_text(st, i, text, -1, SQLITE_STATIC);
 }
 
+/* A row's column values, as bound and as the hash chain covers them
+ * (sqlite_chain.c); text and blobs point into the row. */
+static sq_value text_value(const char *t) { return (sq_value){.type = SQLITE_TEXT, .p = t, .n = strlen(t)}; }
+static sq_value int_value(int64_t i) { return (sq_value){.type = SQLITE_INTEGER, .i = i}; }
+
 /* The DRG columns: NULL for a claim that was not grouped. */
-static void bind_drg(sqlite3_stmt *st, int base, const gd_decision_row *r)
+static void drg_values(const gd_decision_row *r, sq_value *v)
 {
     if (!r->drg || !*r->drg) {
-        for (int c = C_DRG; c <= C_DRG_CASE; c++) sqlite3_bind_null(st, base + 1 + c);
+        for (int c = C_DRG; c <= C_DRG_CASE; c++) v[c] = (sq_value){.type = SQLITE_NULL};
         return;
     }
-    bind_text(st, base + 1 + C_DRG, r->drg);
-    bind_text(st, base + 1 + C_DRG_DEFS, r->drg_defs ? r->drg_defs : "");
-    sqlite3_bind_int64(st, base + 1 + C_DRG_WEIGHT, r->drg_weight_e4);
-    sqlite3_bind_int64(st, base + 1 + C_DRG_ADJ_WEIGHT, r->drg_adj_weight_e4);
-    sqlite3_bind_int64(st, base + 1 + C_DRG_PAYMENT, r->drg_payment);
-    bind_text(st, base + 1 + C_DRG_CASE, r->drg_case ? r->drg_case : "");
+    v[C_DRG] = text_value(r->drg);
+    v[C_DRG_DEFS] = text_value(r->drg_defs ? r->drg_defs : "");
+    v[C_DRG_WEIGHT] = int_value(r->drg_weight_e4);
+    v[C_DRG_ADJ_WEIGHT] = int_value(r->drg_adj_weight_e4);
+    v[C_DRG_PAYMENT] = int_value(r->drg_payment);
+    v[C_DRG_CASE] = text_value(r->drg_case ? r->drg_case : "");
+}
+
+static void row_values(const gd_decision_row *r, sq_value v[NDECISION])
+{
+    v[C_FACILITY] = text_value(r->facility);
+    v[C_CLAIM_KEY] = text_value(r->claim_key);
+    v[C_REVISION] = int_value(r->revision);
+    v[C_HASH] = (sq_value){.type = SQLITE_BLOB, .p = r->content_hash, .n = sizeof r->content_hash};
+    v[C_PERSON] = text_value(r->person_id);
+    v[C_CARD] = text_value(r->card);
+    v[C_ADMITTED] = int_value(r->admitted_at);
+    v[C_DISCHARGED] = r->discharged_at == GD_TIME_NONE ? (sq_value){.type = SQLITE_NULL} : int_value(r->discharged_at);
+    v[C_CLASS] = text_value(visit_names[r->visit_class]);
+    v[C_OUTCOME] = text_value(outcome_names[r->outcome]);
+    v[C_WORKFLOW] = text_value(workflow_names[r->workflow]);
+    v[C_CLAIMED] = int_value(r->claimed);
+    v[C_ALLOWED] = int_value(r->allowed);
+    v[C_REJECTED] = int_value(r->rejected_amount);
+    v[C_FUND] = int_value(r->fund_pays);
+    v[C_PATIENT] = int_value(r->patient_pays);
+    v[C_DECIDED_AT] = text_value(r->decided_at);
+    v[C_DISPENSED] = text_value(r->dispensed ? r->dispensed : "");
+    drg_values(r, v);
+    v[C_ML_FACTS] = r->ml_facts ? text_value(r->ml_facts) : (sq_value){.type = SQLITE_NULL};
+    v[C_RECORD] = (sq_value){.type = SQLITE_TEXT, .p = r->record, .n = r->record_len};
 }
 
 /* Binds r at parameters base+1 .. base+NDECISION. */
 static void bind_row(sqlite3_stmt *st, int base, const gd_decision_row *r)
 {
-    bind_text(st, base + 1 + C_FACILITY, r->facility);
-    bind_text(st, base + 1 + C_CLAIM_KEY, r->claim_key);
-    sqlite3_bind_int(st, base + 1 + C_REVISION, r->revision);
-    sqlite3_bind_blob(st, base + 1 + C_HASH, r->content_hash, sizeof r->content_hash, SQLITE_STATIC);
-    bind_text(st, base + 1 + C_PERSON, r->person_id);
-    bind_text(st, base + 1 + C_CARD, r->card);
-    sqlite3_bind_int64(st, base + 1 + C_ADMITTED, r->admitted_at);
-    if (r->discharged_at == GD_TIME_NONE) sqlite3_bind_null(st, base + 1 + C_DISCHARGED);
-    else sqlite3_bind_int64(st, base + 1 + C_DISCHARGED, r->discharged_at);
-    bind_text(st, base + 1 + C_CLASS, visit_names[r->visit_class]);
-    bind_text(st, base + 1 + C_OUTCOME, outcome_names[r->outcome]);
-    bind_text(st, base + 1 + C_WORKFLOW, workflow_names[r->workflow]);
-    sqlite3_bind_int64(st, base + 1 + C_CLAIMED, r->claimed);
-    sqlite3_bind_int64(st, base + 1 + C_ALLOWED, r->allowed);
-    sqlite3_bind_int64(st, base + 1 + C_REJECTED, r->rejected_amount);
-    sqlite3_bind_int64(st, base + 1 + C_FUND, r->fund_pays);
-    sqlite3_bind_int64(st, base + 1 + C_PATIENT, r->patient_pays);
-    bind_text(st, base + 1 + C_DECIDED_AT, r->decided_at);
-    bind_text(st, base + 1 + C_DISPENSED, r->dispensed ? r->dispensed : "");
-    bind_drg(st, base, r);
-    if (r->ml_facts) bind_text(st, base + 1 + C_ML_FACTS, r->ml_facts);
-    else sqlite3_bind_null(st, base + 1 + C_ML_FACTS);
-    sqlite3_bind_text64(st, base + 1 + C_RECORD, r->record, r->record_len, SQLITE_STATIC, SQLITE_UTF8);
+    sq_value v[NDECISION];
+    row_values(r, v);
+    for (int c = 0; c < NDECISION; c++) {
+        int i = base + 1 + c;
+        if (v[c].type == SQLITE_INTEGER) sqlite3_bind_int64(st, i, v[c].i);
+        else if (v[c].type == SQLITE_TEXT) sqlite3_bind_text64(st, i, v[c].p, v[c].n, SQLITE_STATIC, SQLITE_UTF8);
+        else if (v[c].type == SQLITE_BLOB) sqlite3_bind_blob64(st, i, v[c].p, v[c].n, SQLITE_STATIC);
+        else sqlite3_bind_null(st, i);
+    }
 }
 
 /* One call's rows being written, and the same rows in key order. */
@@ -212,6 +235,7 @@ typedef struct put_job {
     const gd_decision_row **order;
     size_t n;
     gd_err *err;
+    unsigned char (*chain)[32];      /* chain_hash of order[i]; NULL when the store has no chain */
 } put_job;
 
 /* (facility, claim_key, revision) order.  Inserting in key order keeps the
@@ -270,7 +294,11 @@ static gd_status insert_rows(const put_job *j, size_t from, size_t count, int *r
 {
     sqlite3_stmt *st = dec_stmt(j->s, count == PUT_MANY ? DS_PUT_MANY : DS_PUT_ONE, j->err);
     if (!st) return GD_EIO;
-    for (size_t r = 0; r < count; r++) bind_row(st, (int)r * NDECISION, j->order[from + r]);
+    int stride = j->chain ? NDECISION + 1 : NDECISION;
+    for (size_t r = 0; r < count; r++) {
+        bind_row(st, (int)r * stride, j->order[from + r]);
+        if (j->chain) sqlite3_bind_blob(st, (int)r * stride + NDECISION + 1, j->chain[from + r], 32, SQLITE_STATIC);
+    }
     return step(j, st, rc);
 }
 
@@ -306,11 +334,25 @@ static gd_status update_heads(const put_job *j, sqlite3_int64 after)
     return rc == SQLITE_DONE ? GD_OK : sq_fail(j->s->db, j->err, "updating claim heads");
 }
 
+/* The rows go in as order[0..n), so SQLite numbers them after the tip in
+ * that order: each chains from the one before, the first from the tip. */
+static void chain_rows(const put_job *j, const unsigned char tip[32])
+{
+    const unsigned char *prev = tip;
+    for (size_t i = 0; i < j->n; i++) {
+        sq_value v[NDECISION];
+        row_values(j->order[i], v);
+        sq_chain_hash(prev, v, j->chain[i]);
+        prev = j->chain[i];
+    }
+}
+
 static gd_status put_all(const put_job *j)
 {
     sqlite3_int64 after;
-    if (sq_query_int(j->s, "SELECT ifnull(max(rowid), 0) FROM decisions", &after, j->err) != GD_OK)
-        return GD_EIO;
+    unsigned char tip[32];
+    if (sq_chain_tip(j->s, &after, tip, j->err) != GD_OK) return GD_EIO;
+    if (j->chain) chain_rows(j, tip);
     size_t i = 0;
     gd_status st = GD_OK;
     for (; st == GD_OK && i + PUT_MANY <= j->n; i += PUT_MANY) st = insert_chunk(j, i, PUT_MANY);
@@ -330,8 +372,13 @@ gd_status sq_put_decisions(gd_store *base, const gd_decision_row *rows, size_t n
     sq_store *s = sq(base);
     if (need_tables(s, err) != GD_OK) return GD_EUSAGE;
     if (s->read_only) return gd_err_set(err, GD_EUSAGE, NULL, 0, NULL, "store is open read-only");
-    put_job j = {s, rows, malloc(n * sizeof(const gd_decision_row *)), n, err};
-    if (!j.order) return gd_err_set(err, GD_ENOMEM, NULL, 0, NULL, "out of memory");
+    put_job j = {s, rows, malloc(n * sizeof(const gd_decision_row *)), n, err, NULL};
+    if (s->schema_version >= SQ_CHAIN_SCHEMA) j.chain = malloc(n ? n * sizeof *j.chain : 1);
+    if (!j.order || (s->schema_version >= SQ_CHAIN_SCHEMA && !j.chain)) {
+        free(j.order);
+        free(j.chain);
+        return gd_err_set(err, GD_ENOMEM, NULL, 0, NULL, "out of memory");
+    }
     gd_status st = sort_and_check(&j);
     /* Inside the caller's transaction (gd_store_tx_begin): join it; the
      * caller commits or rolls back the whole. */
@@ -345,6 +392,7 @@ gd_status sq_put_decisions(gd_store *base, const gd_decision_row *rows, size_t n
     unbind_puts(s);
     if (bulk) sq_bulk_end(s);
     free(j.order);
+    free(j.chain);
     return st;
 }
 
@@ -710,8 +758,8 @@ static size_t sort_unique(heads_of *h)
     return m;
 }
 
-gd_status gd_store_scan_heads_of(gd_store *base, const char *const *persons, size_t npersons, const char *const *keys,
-                                 size_t nkeys, gd_decision_scan_fn fn, void *ctx, gd_err *err)
+gd_status sq_scan_heads_of(gd_store *base, const char *const *persons, size_t npersons, const char *const *keys,
+                          size_t nkeys, gd_decision_scan_fn fn, void *ctx, gd_err *err)
 {
     sq_store *s = sq(base);
     if (need_tables(s, err) != GD_OK) return GD_EUSAGE;

@@ -88,7 +88,27 @@ gd_status sq_scan_head_records(gd_store *s, gd_decision_scan_fn fn, void *ctx, g
 gd_status sq_claim_history(gd_store *s, const char *facility, const char *claim_key,
                            gd_decision_scan_fn fn, void *ctx, gd_err *err);
 gd_status sq_count_decisions(gd_store *s, uint64_t *n, gd_err *err);
+gd_status sq_scan_heads_of(gd_store *s, const char *const *persons, size_t npersons, const char *const *keys,
+                          size_t nkeys, gd_decision_scan_fn fn, void *ctx, gd_err *err);
 void sq_decisions_finalize(sq_store *s);
+
+/* The hash chain of decisions (sqlite_chain.c), from schema step 10: each
+ * decisions row written since carries chain_hash = BLAKE2b-256(previous
+ * row's chain_hash || the row's values), the rows taken in rowid order.
+ * A row's values are the columns SQ_CHAIN_COLUMNS, in that order; the
+ * writer (sqlite_decisions.c) hands them over as it binds them. */
+#define SQ_CHAIN_SCHEMA 10
+#define SQ_CHAIN_NVALUES 26
+typedef struct sq_value {
+    int type;                        /* SQLITE_NULL, _INTEGER, _TEXT or _BLOB */
+    sqlite3_int64 i;
+    const void *p;                   /* text or blob bytes */
+    size_t n;
+} sq_value;
+void sq_chain_hash(const unsigned char prev[32], const sq_value *v, unsigned char out[32]);
+/* The chain hash of the last decisions row (zeros for none, or for a row
+ * written before the chain began) and its rowid (0 for none). */
+gd_status sq_chain_tip(sq_store *s, sqlite3_int64 *rowid, unsigned char hash[32], gd_err *err);
 
 /* Column col of the current row as text into out (size bytes, cut to fit;
  * "" for NULL). */

@@ -431,6 +431,25 @@ static const char schema_v9[] =
     " UNIQUE (facility, period, version)) WITHOUT ROWID;"
     SETTLE_IMMUTABLE("settlements");
 
+/* The hash chain of decisions (sqlite_chain.c): every row written from now
+ * on carries chain_hash; the rows already there are named by
+ * decision_chain_from (the last rowid before the chain) and left as they
+ * are. */
+static const char schema_v10[] =
+    "ALTER TABLE decisions ADD COLUMN chain_hash BLOB;"
+    "INSERT INTO meta VALUES ('decision_chain_from', (SELECT ifnull(max(rowid), 0) FROM decisions));";
+
+/* The certificates facilities sign their claim envelopes with
+ * (sqlite_certs.c, docs/signatures.md): keyed by facility and the SHA-256
+ * fingerprint of the certificate's DER; validity as INTEGER days read from
+ * the certificate; a revoked row stays, with revoked_at. */
+static const char schema_v11[] =
+    "CREATE TABLE facility_certs ("
+    " facility TEXT NOT NULL, fingerprint TEXT NOT NULL CHECK (length(fingerprint) = 64),"
+    " subject TEXT NOT NULL, valid_from INTEGER NOT NULL, valid_to INTEGER NOT NULL CHECK (valid_to >= valid_from),"
+    " pem TEXT NOT NULL, added_at TEXT NOT NULL, revoked_at TEXT,"
+    " PRIMARY KEY (facility, fingerprint)) WITHOUT ROWID;";
+
 typedef struct migration { int version; const char *name; const char *sql; } migration;
 
 static const migration migrations[] = {
@@ -443,6 +462,8 @@ static const migration migrations[] = {
     {7, "contributions: employers, declarations, ledger, payments, plans, enrollments", schema_v7},
     {8, "drug supply (eLMIS): bid awards, stock reports, lots", schema_v8},
     {9, "provider contracts, bank accounts and settlements", schema_v9},
+    {10, "hash chain of decisions", schema_v10},
+    {11, "certificates of facilities for envelope signatures", schema_v11},
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 

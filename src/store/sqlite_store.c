@@ -492,6 +492,7 @@ static const gd_store_ops sqlite_ops = {
     .scan_head_records = sq_scan_head_records,
     .claim_history = sq_claim_history,
     .count_decisions = sq_count_decisions,
+    .scan_heads_of = sq_scan_heads_of,
 };
 
 static gd_status configure(sq_store *s, const gd_store_opts *opts, gd_err *err)

@@ -10,15 +10,32 @@
 
 #include <string.h>
 
+bool gd_store_is_url(const char *path)
+{
+    return strncmp(path, "postgres://", 11) == 0 || strncmp(path, "postgresql://", 13) == 0;
+}
+
+static gd_status open_postgres(gd_store **out, const char *url, const gd_store_opts *opts, gd_err *err)
+{
+    if (!opts->core_only)
+        return gd_err_set(err, GD_EUSAGE, url, 0, NULL,
+                          "this command needs an SQLite store; PostgreSQL serves import, verify and worker");
+#ifdef GD_HAVE_LIBPQ
+    return gd_pg_store_open(out, url, opts, err);
+#else
+    return gd_err_set(err, GD_EUSAGE, url, 0, NULL,
+                      "this build has no PostgreSQL backend (libpq was not found when it was built)");
+#endif
+}
+
 gd_status gd_store_open(gd_store **out, const char *path, const gd_store_opts *opts, gd_err *err)
 {
     *out = NULL;
     if (!path || !*path) return gd_err_set(err, GD_EUSAGE, NULL, 0, NULL, "no store path given");
-    if (strncmp(path, "postgres://", 11) == 0 || strncmp(path, "postgresql://", 13) == 0)
-        return gd_err_set(err, GD_EUSAGE, path, 0, NULL,
-                          "this build has no PostgreSQL backend; give an SQLite file name");
     gd_store_opts defaults = {0};
-    return gd_sqlite_store_open(out, path, opts ? opts : &defaults, err);
+    if (!opts) opts = &defaults;
+    if (gd_store_is_url(path)) return open_postgres(out, path, opts, err);
+    return gd_sqlite_store_open(out, path, opts, err);
 }
 
 void gd_store_close(gd_store *s)
@@ -189,6 +206,12 @@ gd_status gd_store_claim_history(gd_store *s, const char *facility, const char *
 {
     if (!facility || !claim_key) return misuse(err, "claim_history without a claim");
     return s->ops->claim_history(s, facility, claim_key, fn, ctx, err);
+}
+
+gd_status gd_store_scan_heads_of(gd_store *s, const char *const *persons, size_t npersons, const char *const *keys,
+                                 size_t nkeys, gd_decision_scan_fn fn, void *ctx, gd_err *err)
+{
+    return s->ops->scan_heads_of(s, persons, npersons, keys, nkeys, fn, ctx, err);
 }
 
 gd_status gd_store_count_decisions(gd_store *s, uint64_t *n, gd_err *err)

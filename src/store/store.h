@@ -40,12 +40,19 @@ typedef struct gd_store gd_store;
 typedef struct gd_store_opts {
     int schema_version;   /* migrate up to this version; 0 = latest (tests use older ones) */
     bool read_only;       /* open an existing store for reading only */
+    bool core_only;       /* the caller uses only this header (registry, decisions): a
+                             postgresql:// URL is accepted (backend.h); without it, such a
+                             URL is GD_EUSAGE, as the other stores are SQLite-only */
 } gd_store_opts;
 
 /* Opens (creating and migrating when needed) the store at path, a file name
- * for SQLite.  opts may be NULL.  On failure *out is NULL. */
+ * for SQLite, or a postgresql:// (postgres://) URL for PostgreSQL when
+ * opts->core_only (and the build has libpq).  opts may be NULL.  On
+ * failure *out is NULL. */
 gd_status gd_store_open(gd_store **out, const char *path, const gd_store_opts *opts, gd_err *err);
 void gd_store_close(gd_store *s);
+/* Whether path names a PostgreSQL server (postgresql:// or postgres://). */
+bool gd_store_is_url(const char *path);
 
 int gd_store_schema_version(const gd_store *s);    /* version of the opened store */
 int gd_store_latest_schema_version(void);

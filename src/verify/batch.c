@@ -25,6 +25,7 @@
 #include "base/hash.h"
 #include "drg/drg.h"
 #include "intake/intake.h"
+#include "intake/signature.h"
 #include "ml/facts.h"
 #include "ml/risk.h"
 #include "payment/case_payment.h"
@@ -44,12 +45,21 @@ typedef struct item {
     bool decided, active;        /* decided: gets a record; active: latest revision, in the cross rules */
 } item;
 
+/* The signature verdict of a file for one facility (computed once per file). */
+typedef struct sig_memo {
+    char facility[16];
+    gd_sig_result res;
+} sig_memo;
+
 typedef struct file_slot {
     const char *path;
     item *items;
     size_t n, cap;
     gd_arena arena;
     uint64_t malformed;
+    uint64_t signed_ok, sig_refused, unsigned_claims;
+    sig_memo *memo;
+    size_t nmemo;
     gd_status status;
 } file_slot;
 
@@ -60,6 +70,7 @@ typedef struct batch {
     size_t nfiles;
     atomic_size_t next_file;
     pthread_mutex_t report_lock;
+    gd_date sig_date;            /* certificates must be valid on this day: decided_at's, else today (UTC) */
 } batch;
 
 static double now_seconds(void)
@@ -162,6 +173,60 @@ static gd_status keep_claim(batch *b, file_slot *s, const gd_claim *c, gd_arena 
     return GD_OK;
 }
 
+/* ---- envelope signatures ------------------------------------------------------------------ */
+
+static void sig_verdict_of(batch *b, file_slot *s, const gd_claim_reader *r, const char *facility, gd_sig_result *res)
+{
+    if (r->format != GD_FORMAT_XML130) {
+        res->verdict = GD_SIG_NOT_XML;
+        snprintf(res->reason, sizeof res->reason, "facility %s has a registered certificate: its claims must come in "
+                 "a signed national XML envelope, not %s", facility, gd_format_name(r->format));
+        return;
+    }
+    gd_err e;
+    gd_err_clear(&e);
+    if (gd_signature_check_file(b->opts->certs, facility, s->path, b->sig_date, res, &e) != GD_OK) {
+        char msg[600];
+        res->verdict = GD_SIG_REFUSED;
+        snprintf(res->reason, sizeof res->reason, "facility %s: the signature cannot be checked: %s", facility,
+                 gd_err_format(&e, msg, sizeof msg));
+    }
+}
+
+/* The file's verdict for facility, checked on first use; NULL when out of memory. */
+static const gd_sig_result *sig_memo_of(batch *b, file_slot *s, const gd_claim_reader *r, const char *facility)
+{
+    for (size_t i = 0; i < s->nmemo; i++)
+        if (strcmp(s->memo[i].facility, facility) == 0) return &s->memo[i].res;
+    sig_memo *grown = realloc(s->memo, (s->nmemo + 1) * sizeof *grown);
+    if (!grown) return NULL;
+    s->memo = grown;
+    sig_memo *m = &s->memo[s->nmemo++];
+    memset(m, 0, sizeof *m);
+    snprintf(m->facility, sizeof m->facility, "%s", facility);
+    sig_verdict_of(b, s, r, facility, &m->res);
+    return &m->res;
+}
+
+/* A claim of a facility with a registered certificate goes on only when
+ * its envelope carries that facility's valid signature; refused, it is
+ * reported (file, facility, claim key, reason) and not decided.  The
+ * claims of other facilities count as unsigned. */
+static bool signature_accepts(batch *b, file_slot *s, const gd_claim_reader *r, const gd_claim *c)
+{
+    size_t ncerts = 0;
+    if (b->opts->certs) gd_certset_of(b->opts->certs, c->facility, &ncerts);
+    if (!ncerts) { s->unsigned_claims++; return true; }
+    const gd_sig_result *res = sig_memo_of(b, s, r, c->facility);
+    if (res && res->verdict == GD_SIG_VALID) { s->signed_ok++; return true; }
+    gd_err e;
+    gd_err_set(&e, GD_EINPUT, s->path, 0, "CHUKYDONVI", "claim %s:%s refused (%s): %s", c->facility, c->claim_key,
+               res ? gd_sig_verdict_name(res->verdict) : "error", res ? res->reason : "out of memory");
+    report(b, &e);
+    s->sig_refused++;
+    return false;
+}
+
 static void read_file(batch *b, file_slot *s)
 {
     gd_claim_reader r;
@@ -187,6 +252,7 @@ static void read_file(batch *b, file_slot *s)
             if (rc == -2) break;
             continue;
         }
+        if (!signature_accepts(b, s, &r, &c)) continue;
         if (keep_claim(b, s, &c, &work) != GD_OK) { s->status = GD_ENOMEM; break; }
     }
     gd_arena_free(&work);
@@ -653,6 +719,9 @@ static gd_status collect(batch *b, decided *dc, item ***all, size_t *nall, gd_ba
     for (size_t f = 0; f < b->nfiles; f++) {
         n += b->files[f].n;
         sum->malformed += b->files[f].malformed;
+        sum->signed_ok += b->files[f].signed_ok;
+        sum->sig_refused += b->files[f].sig_refused;
+        sum->unsigned_claims += b->files[f].unsigned_claims;
         if (b->files[f].status == GD_ENOMEM) return GD_ENOMEM;
     }
     *all = malloc((n ? n : 1) * sizeof **all);
@@ -701,6 +770,48 @@ static gd_status run(batch *b, gd_batch_summary *sum, gd_err *err)
     return st;
 }
 
+/* The day certificates must be valid on: decided_at's date, else today (UTC). */
+static gd_date signature_day(const char *decided_at)
+{
+    char day[11];
+    gd_date d;
+    if (decided_at && strlen(decided_at) >= 10) {
+        memcpy(day, decided_at, 10);
+        day[10] = '\0';
+        if (gd_date_parse(day, &d) == 0) return d;
+    }
+    return (gd_date)(time(NULL) / 86400);
+}
+
+/* Claims given in memory (the work queue of `giamdinh worker`): one slot
+ * holding them, verified here in the order given; run() then reads no
+ * file (next_file is past the only slot). */
+gd_status gd_verify_claims(const gd_verifier *v, const gd_claim *claims, size_t n, const gd_batch_opts *opts,
+                           gd_batch_summary *sum, gd_err *err)
+{
+    memset(sum, 0, sizeof *sum);
+    file_slot slot = {.path = "queue"};
+    batch b = {.v = v, .opts = opts, .files = &slot, .nfiles = 1, .sig_date = signature_day(opts->decided_at)};
+    atomic_init(&b.next_file, 1);
+    pthread_mutex_init(&b.report_lock, NULL);
+    gd_arena_init(&slot.arena, 1 << 20);
+    gd_arena work;
+    gd_arena_init(&work, 1 << 18);
+    gd_status st = GD_OK;
+    for (size_t i = 0; st == GD_OK && i < n; i++) {
+        gd_arena_reset(&work);
+        st = keep_claim(&b, &slot, &claims[i], &work);
+    }
+    gd_arena_free(&work);
+    slot.unsigned_claims = slot.n;
+    if (st == GD_OK) st = run(&b, sum, err);
+    else st = gd_err_set(err, GD_ENOMEM, NULL, 0, NULL, "out of memory");
+    free(slot.items);
+    gd_arena_free(&slot.arena);
+    pthread_mutex_destroy(&b.report_lock);
+    return st;
+}
+
 gd_status gd_verify_batch(const gd_verifier *v, const char *const *paths, size_t npaths, const gd_batch_opts *opts,
                           gd_batch_summary *sum, gd_err *err)
 {
@@ -712,7 +823,7 @@ gd_status gd_verify_batch(const gd_verifier *v, const char *const *paths, size_t
             return gd_err_set(err, GD_ENOMEM, NULL, 0, NULL, "out of memory");
         }
     qsort(files.v, files.n, sizeof *files.v, path_cmp);
-    batch b = {.v = v, .opts = opts, .nfiles = files.n};
+    batch b = {.v = v, .opts = opts, .nfiles = files.n, .sig_date = signature_day(opts->decided_at)};
     b.files = calloc(files.n ? files.n : 1, sizeof *b.files);
     if (!b.files) { path_list_free(&files); return gd_err_set(err, GD_ENOMEM, NULL, 0, NULL, "out of memory"); }
     for (size_t i = 0; i < files.n; i++) b.files[i].path = files.v[i];
@@ -722,12 +833,13 @@ gd_status gd_verify_batch(const gd_verifier *v, const char *const *paths, size_t
     gd_status st = run(&b, sum, err);
     for (size_t i = 0; i < files.n; i++) {
         free(b.files[i].items);
+        free(b.files[i].memo);
         gd_arena_free(&b.files[i].arena);
     }
     pthread_mutex_destroy(&b.report_lock);
     free(b.files);
     path_list_free(&files);
-    if (st == GD_OK && sum->malformed) st = GD_EINPUT;
+    if (st == GD_OK && (sum->malformed || sum->sig_refused)) st = GD_EINPUT;
     return st;
 }
 
@@ -753,6 +865,9 @@ void gd_batch_summary_print(const gd_batch_summary *s, FILE *out)
     for (size_t i = 0; i < s->nrules; i++)
         fprintf(out, "  %-32s %10llu %20lld\n", s->rules[i].rule, (unsigned long long)s->rules[i].hits,
                 (long long)s->rules[i].amount);
+    fprintf(out, "signatures: %llu claims signed and verified, %llu refused, %llu of facilities without a "
+                "certificate\n", (unsigned long long)s->signed_ok, (unsigned long long)s->sig_refused,
+                (unsigned long long)s->unsigned_claims);
     if (s->drg_cases) {
         long long cmi = s->drg_weight_e4 / (int64_t)s->drg_cases;
         fprintf(out, "drg: %llu inpatient cases grouped (%llu ungroupable), case-mix index %lld.%04lld\n",
@@ -824,6 +939,7 @@ gd_status gd_engine_open(gd_engine *e, gd_store *store, const char *data_dir, co
     snprintf(path, sizeof path, "%s/reference/thai-drg-6.3/c63proc.csv", data_dir);
     if (st == GD_OK) st = load_procedures(&e->procedures, path, err);
     if (st == GD_OK) st = load_payment(e, data_dir, err);
+    if (st == GD_OK) st = gd_certs_load(store, NULL, 0, &e->certs, err);
     gd_verifier_opts vo = {.decided_at = e->decided_at, .procedures = &e->procedures, .drg = e->drg,
                            .rates = e->rates};
     if (st == GD_OK) st = gd_verifier_new(&e->v, e->reg, e->law, &e->book, &vo, err);
@@ -837,6 +953,7 @@ void gd_engine_close(gd_engine *e)
     gd_verifier_free(e->v);
     gd_drg_library_free(e->drg);
     gd_case_rates_free(e->rates);
+    gd_certset_free(e->certs);
     if (e->reg) gd_registry_release(e->reg);
     if (e->book.rules) gd_rulebook_free(&e->book);
     if (e->law) gd_law_free(e->law);

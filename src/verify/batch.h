@@ -34,6 +34,9 @@ typedef struct gd_batch_opts {
     const struct gd_risk_model *risk;   /* score the decisions (docs/ml.md) and keep the scores in the
                                            store's claim_risk; NULL = no risk scores */
     const char *decided_at;       /* ISO 8601 time of these decisions; NULL = the verifier's */
+    const struct gd_certset *certs;     /* registered facility certificates (docs/signatures.md): a claim
+                                           of a facility that has one is refused unless its envelope is
+                                           signed with it; NULL = no facility has one */
     bool narrow_history;          /* read from the store only the earlier claims of this batch's
                                      persons and claims (gd_store_scan_heads_of) instead of every
                                      claim head: the same decisions, in milliseconds for a small
@@ -55,6 +58,10 @@ typedef struct gd_batch_summary {
     /* Inpatient claims grouped into DRGs (not rejected): count, those that
      * did not group, Σ DRG weight, Σ case payment, Σ fee-for-service fund pays. */
     uint64_t drg_cases, drg_ungrouped;
+    /* Envelope signatures: claims whose facility's signature verified,
+     * claims refused for their signature (reported through on_error, not
+     * decided), claims of facilities without a certificate (not checked). */
+    uint64_t signed_ok, sig_refused, unsigned_claims;
     int64_t drg_weight_e4, drg_payment, drg_ffs_fund;
     double seconds_read, seconds_cross, seconds_write;
 } gd_batch_summary;
@@ -70,17 +77,33 @@ typedef struct gd_engine {
     gd_strset procedures;        /* ICD-9-CM codes of data_dir/reference/thai-drg-6.3/c63proc.csv */
     struct gd_drg_library *drg;  /* data_dir/drg/ (every version), NULL when that directory is absent */
     struct gd_case_rates *rates; /* data_dir/payment/base_rates.csv, NULL when drg is */
+    struct gd_certset *certs;    /* facility certificates in force (store step 11), NULL when none */
     char decided_at[40];
 } gd_engine;
 
 gd_status gd_engine_open(gd_engine *e, gd_store *store, const char *data_dir, const char *decided_at, gd_err *err);
 void gd_engine_close(gd_engine *e);
 
+/* The certificates in force in the store, of the facilities named (n > 0)
+ * or of every facility (facilities NULL): *out NULL when there is none or
+ * the store has no certificate table (not SQLite, or below schema 11). */
+gd_status gd_certs_load(gd_store *store, const char *const *facilities, size_t n, struct gd_certset **out,
+                        gd_err *err);
+
 /* paths: files, or directories standing for the regular files in them.
- * Returns GD_OK; GD_EINPUT when some claims or files were malformed (the
- * rest decided); GD_EIO / GD_ENOMEM on failure (no output file). */
+ * Returns GD_OK; GD_EINPUT when some claims or files were malformed or
+ * refused for their signature (the rest decided); GD_EIO / GD_ENOMEM on failure (no output file). */
 gd_status gd_verify_batch(const gd_verifier *v, const char *const *paths, size_t npaths, const gd_batch_opts *opts,
                           gd_batch_summary *sum, gd_err *err);
+
+/* Claims already parsed (claims[0..n), e.g. unpacked from the work queue
+ * of `giamdinh worker`, src/verify/worker.h) verified as one batch, exactly
+ * as gd_verify_batch verifies the claims of one file holding them in this
+ * order: revisions, cross-claim rules in canonical order, records, store.
+ * Envelope signatures are not checked here (opts->certs is not used).  The
+ * claims are only read during the call. */
+gd_status gd_verify_claims(const gd_verifier *v, const gd_claim *claims, size_t n, const gd_batch_opts *opts,
+                           gd_batch_summary *sum, gd_err *err);
 
 /* The summary as the CLI prints it. */
 void gd_batch_summary_print(const gd_batch_summary *s, FILE *out);

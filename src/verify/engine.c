@@ -399,6 +399,18 @@ static gd_status fill_facts(vf_claim *w, gd_claim_facts *f)
 
 /* ---- one claim ----------------------------------------------------------------------- */
 
+/* The strings of a line the rules read (codes, practitioner, department,
+ * bid reference) live elsewhere in the claim's arena: asking for them all
+ * at once lets their cache misses overlap instead of coming one by one
+ * as each rule first touches them.  Prefetching never faults. */
+static void prefetch_line_text(const gd_claim_line *s)
+{
+    __builtin_prefetch(s->code);
+    __builtin_prefetch(s->practitioner);
+    __builtin_prefetch(s->department);
+    __builtin_prefetch(s->bid_ref);
+}
+
 static gd_status prepare(vf_claim *w)
 {
     const gd_claim *c = w->c;
@@ -414,6 +426,7 @@ static gd_status prepare(vf_claim *w)
         l->best_flag = -1;
         l->kind = c->lines[i].kind;
         l->code = c->lines[i].code;
+        prefetch_line_text(l->src);
         line_declared(l);
     }
     w->vtype_known = gd_law_visit_type(w->v->law, c->visit_type, &w->vtype);

@@ -64,16 +64,6 @@ static void fill_amounts(const vf_claim *w, const gd_decision *d, gd_ml_facts *f
     f->nitems = w->nlines;
 }
 
-static char *text_of(vf_claim *w, const gd_ml_facts *f, void (*format)(const gd_ml_facts *, gd_buf *))
-{
-    gd_buf b;
-    gd_buf_init(&b, 512);
-    format(f, &b);
-    char *s = gd_buf_ok(&b) ? gd_arena_strndup(w->arena, b.data, b.len) : NULL;
-    gd_buf_free(&b);
-    return s;
-}
-
 gd_status vf_take_facts(vf_claim *w, gd_decision *d)
 {
     gd_ml_facts f;
@@ -83,8 +73,16 @@ gd_status vf_take_facts(vf_claim *w, gd_decision *d)
     fill_who(w, &f);
     fill_stay(w, d, &f);
     fill_amounts(w, d, &f);
-    d->ml_facts_head = text_of(w, &f, gd_ml_facts_format_head);
-    d->ml_facts_items = text_of(w, &f, gd_ml_facts_format_items);
+    gd_buf b;                                   /* head, then items, in one buffer */
+    gd_buf_init(&b, 1024);
+    gd_ml_facts_format_head(&f, &b);
+    size_t head_len = b.len;
+    gd_ml_facts_format_items(&f, &b);
+    if (gd_buf_ok(&b)) {
+        d->ml_facts_head = gd_arena_strndup(w->arena, b.data, head_len);
+        d->ml_facts_items = gd_arena_strndup(w->arena, b.data + head_len, b.len - head_len);
+    }
+    gd_buf_free(&b);
     return d->ml_facts_head && d->ml_facts_items ? GD_OK : GD_ENOMEM;
 }
 

@@ -110,7 +110,7 @@ static void test_ndjson_with_contained_patient_and_a_bad_value(void **state)
     assert_int_equal(gd_fhir_next(r, &a, &c, &err), -1);
     char msg[512];
     assert_string_equal(gd_err_format(&err, msg, sizeof msg),
-                        "claims.ndjson:2:XML1.NGAY_VAO: claim 01001:A2: invalid value \"2025-02-31\"");
+                        "claims.ndjson:2:XML1.NGAY_VAO: claim 01001:A2: invalid value \"2025-02-31\": not a valid date and time");
     assert_int_equal(gd_fhir_next(r, &a, &c, &err), 1);
     assert_string_equal(c.claim_key, "A3");
     assert_int_equal(gd_fhir_next(r, &a, &c, &err), 0);
@@ -132,8 +132,18 @@ static void test_broken_json_and_other_resources_are_reported(void **state)
                               &a, &err, &n), -2);
     assert_int_equal(n, 1);
     assert_string_equal(err.msg, "truncated JSON");
-    assert_int_equal(read_all("{\"a\":}", &c, &a, &err, &n), -2);
+    /* a broken NDJSON line is reported and skipped: the next line still reads */
+    assert_int_equal(read_all("{\"a\":}", &c, &a, &err, &n), -1);
     assert_non_null(strstr(err.msg, "invalid JSON"));
+    gd_fhir *r;
+    const char *two = "{\"a\":}\n{\"resourceType\":\"Claim\",\"identifier\":[{\"value\":\"A9\"}]}\n";
+    assert_int_equal(gd_fhir_open_memory(&r, two, strlen(two), "claims.json", NULL, &err), GD_OK);
+    assert_int_equal(gd_fhir_next(r, &a, &c, &err), -1);
+    assert_int_equal(err.line, 1);
+    assert_int_equal(gd_fhir_next(r, &a, &c, &err), 1);
+    assert_string_equal(c.claim_key, "A9");
+    assert_int_equal(gd_fhir_next(r, &a, &c, &err), 0);
+    gd_fhir_close(r);
     gd_arena_free(&a);
 }
 

@@ -150,7 +150,7 @@ static void test_malformed_claim_is_reported_and_the_next_still_read(void **stat
     gd_claim c;
     assert_int_equal(gd_xml130_next(r, &a, &c, &err), -1);
     assert_string_equal(gd_err_format(&err, msg, sizeof msg),
-                        "env.xml:1:XML1.NGAY_VAO: claim 01001:LK0001: invalid value \"202513100815\"");
+                        "env.xml:1:XML1.NGAY_VAO: claim 01001:LK0001: invalid value \"202513100815\": not a valid date and time");
     assert_int_equal(gd_xml130_next(r, &a, &c, &err), 1);
     assert_string_equal(c.claim_key, "LK0001");
     assert_int_equal(gd_xml130_next(r, &a, &c, &err), 0);

@@ -1,0 +1,258 @@
+/*
+ * test_worker.c — `giamdinh worker` on a real PostgreSQL server (scripts/
+ * pgtest; skipped without one): a small synthetic country is imported into
+ * fresh schemas and its claims queued, then
+ *   - one worker and two concurrent workers reach the same decisions
+ *     (every claim's revision, outcome, amounts and record, compared
+ *     through a checksum over all decisions) as `giamdinh verify` counts;
+ *   - a worker SIGKILLed mid-batch (stalled before its commit) loses
+ *     nothing: another worker meanwhile skips its locked shards and decides
+ *     the rest, the killed batch's claims are still queued and undecided,
+ *     a last worker decides them, and every claim then has exactly one
+ *     decision, with the same checksum as the clean run.
+ * Workers run as processes of the real binary (GD_BINARY).
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "testutil.h"
+#include "pgtest.h"
+
+#include "registry/registry.h"
+#include "store/queue.h"
+#include "synth/synth.h"
+#include "verify/worker.h"
+
+#define DATA GD_SOURCE_DIR "/data"
+#define DECIDED_AT "2025-12-31T00:00:00+07:00"
+#define CLAIMS 600
+
+typedef struct world {
+    char *dir;
+    char url[1024];
+} world;
+
+static void check(gd_status st, const gd_err *err, const char *what)
+{
+    char msg[1024];
+    if (st != GD_OK) fail_msg("%s: %s", what, gd_err_format(err, msg, sizeof msg));
+}
+
+static int group_setup(void **state)
+{
+    world *w = calloc(1, sizeof *w);
+    *state = w;
+    if (!pgt_available()) return 0;
+    w->dir = tu_make_tmpdir("worker");
+    gd_synth_opts o;
+    gd_synth_opts_default(&o);
+    o.out_dir = w->dir;
+    o.data_dir = DATA;
+    o.people = 1500;
+    o.claims = CLAIMS;
+    o.seed = 11;
+    o.threads = 2;
+    o.period_from = "2025-01-01";
+    o.period_to = "2025-02-28";
+    o.no_contrib = true;
+    gd_synth_report rep;
+    gd_err err;
+    check(gd_synth_run(&o, &rep, &err), &err, "synth");
+    return 0;
+}
+
+static int group_teardown(void **state)
+{
+    world *w = *state;
+    if (w->dir) tu_remove_tree(w->dir);
+    free(w->dir);
+    free(w);
+    return 0;
+}
+
+/* A fresh schema with the country imported and its claims queued (16 shards). */
+static void prepare(world *w)
+{
+    if (!pgt_fresh_url(w->url, sizeof w->url)) skip();
+    gd_store *s;
+    gd_err err;
+    gd_store_opts so = {.core_only = true};
+    check(gd_store_open(&s, w->url, &so, &err), &err, "open");
+    const char *paths[] = {w->dir};
+    gd_import_opts io = {0};
+    gd_import_report rep;
+    check(gd_import_paths(s, paths, 1, &io, &rep, &err), &err, "import");
+    gd_import_report_free(&rep);
+    char claims[700];
+    snprintf(claims, sizeof claims, "%s/claims", w->dir);
+    const char *cp[] = {claims};
+    gd_enqueue_stats es;
+    check(gd_worker_enqueue(s, cp, 1, 16, NULL, NULL, &es, &err), &err, "enqueue");
+    assert_int_equal(es.claims, CLAIMS);
+    uint64_t queued, shards;
+    check(gd_queue_counts(s, &queued, &shards, &err), &err, "counts");
+    assert_int_equal(queued, CLAIMS);
+    assert_true(shards > 1 && shards <= 16);
+    gd_store_close(s);
+}
+
+/* Starts `giamdinh worker --db url --batch N --decided-at ... --data ... [extra...]`
+ * (extra NULL-terminated), its stderr to *err_fd when err_fd is not NULL. */
+static pid_t start_worker(const world *w, const char *batch, const char *const *extra, int *err_fd)
+{
+    int p[2] = {-1, -1};
+    if (err_fd) assert_int_equal(pipe(p), 0);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        if (err_fd) { dup2(p[1], 2); close(p[0]); close(p[1]); }
+        const char *argv[16] = {GD_BINARY, "worker", "--db", w->url, "--batch", batch, "--decided-at", DECIDED_AT,
+                                "--data", DATA};
+        for (int i = 0; extra && extra[i] && i < 5; i++) argv[10 + i] = extra[i];
+        execv(GD_BINARY, (char *const *)argv);
+        _exit(127);
+    }
+    if (err_fd) { close(p[1]); *err_fd = p[0]; }
+    return pid;
+}
+
+static int wait_worker(pid_t pid)
+{
+    int status = 0;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+/* Reads fd until a line holding `what`; the number after "batch of " in it. */
+static long read_until(int fd, const char *what)
+{
+    static char buf[8192];
+    size_t n = 0;
+    for (;;) {
+        ssize_t k = read(fd, buf + n, sizeof buf - 1 - n);
+        if (k <= 0) fail_msg("the worker ended before \"%s\" (it said: %.*s)", what, (int)n, buf);
+        n += (size_t)k;
+        buf[n] = 0;
+        const char *at = strstr(buf, what);
+        if (at && strchr(at, '\n')) {
+            const char *of = strstr(buf, "batch of ");
+            return of ? strtol(of + 9, NULL, 10) : -1;
+        }
+        if (n == sizeof buf - 1) n = 0;
+    }
+}
+
+/* Counts and a checksum of every decision, and the queue's leftovers. */
+typedef struct tally {
+    long long decisions, claims, heads, queued, allowed, fund_pays;
+    char checksum[40];
+} tally;
+
+static tally tally_of(const world *w)
+{
+    tally t = {0};
+    PGconn *c = PQconnectdb(w->url);
+    assert_int_equal(PQstatus(c), CONNECTION_OK);
+    PGresult *r = PQexec(c,
+        "SELECT (SELECT count(*) FROM decisions), (SELECT count(DISTINCT (facility, claim_key)) FROM decisions),"
+        " (SELECT count(*) FROM claim_heads), (SELECT count(*) FROM claim_queue),"
+        " (SELECT coalesce(sum(allowed), 0) FROM decisions), (SELECT coalesce(sum(fund_pays), 0) FROM decisions),"
+        " (SELECT md5(coalesce(string_agg(concat_ws(':', facility, claim_key, revision, outcome, workflow, allowed,"
+        "  fund_pays, rejected_amount, md5(record)), ',' ORDER BY facility, claim_key, revision), '')) FROM decisions)");
+    assert_int_equal(PQresultStatus(r), PGRES_TUPLES_OK);
+    long long *v[6] = {&t.decisions, &t.claims, &t.heads, &t.queued, &t.allowed, &t.fund_pays};
+    for (int i = 0; i < 6; i++) *v[i] = strtoll(PQgetvalue(r, 0, i), NULL, 10);
+    snprintf(t.checksum, sizeof t.checksum, "%s", PQgetvalue(r, 0, 6));
+    PQclear(r);
+    PQfinish(c);
+    return t;
+}
+
+static const char *const quiet[] = {"--quiet", NULL};
+
+static tally clean_run(world *w, int workers)
+{
+    prepare(w);
+    pid_t pids[2];
+    for (int i = 0; i < workers; i++) pids[i] = start_worker(w, "40", quiet, NULL);
+    for (int i = 0; i < workers; i++) assert_int_equal(wait_worker(pids[i]), 0);
+    tally t = tally_of(w);
+    assert_int_equal(t.queued, 0);
+    assert_int_equal(t.decisions, CLAIMS);     /* one decision per claim */
+    assert_int_equal(t.claims, CLAIMS);
+    assert_int_equal(t.heads, CLAIMS);
+    assert_true(t.allowed > 0);
+    return t;
+}
+
+static void one_and_two_workers_decide_the_same(void **state)
+{
+    world *w = *state;
+    if (!pgt_available()) skip();
+    tally one = clean_run(w, 1), two = clean_run(w, 2);
+    assert_int_equal(one.allowed, two.allowed);
+    assert_int_equal(one.fund_pays, two.fund_pays);
+    assert_string_equal(one.checksum, two.checksum);
+}
+
+/* Whether some queue_shards row is still locked (a dead worker's session
+ * not yet ended by the server). */
+static bool shards_locked(const world *w)
+{
+    PGconn *c = PQconnectdb(w->url);
+    assert_int_equal(PQstatus(c), CONNECTION_OK);
+    PGresult *r = PQexec(c, "BEGIN; SELECT (SELECT count(*) FROM queue_shards) -"
+                            " (SELECT count(*) FROM (SELECT 1 FROM queue_shards FOR UPDATE SKIP LOCKED) x)");
+    assert_int_equal(PQresultStatus(r), PGRES_TUPLES_OK);
+    bool locked = strcmp(PQgetvalue(r, 0, 0), "0") != 0;
+    PQclear(r);
+    PQfinish(c);
+    return locked;
+}
+
+static void a_worker_killed_mid_batch_loses_nothing(void **state)
+{
+    world *w = *state;
+    if (!pgt_available()) skip();
+    tally clean = clean_run(w, 1);
+    prepare(w);
+    int fd;
+    const char *const stall[] = {"--stall-before-commit", "60", NULL};
+    pid_t victim = start_worker(w, "100", stall, &fd);
+    long held = read_until(fd, "committing in");   /* its first batch written, not committed */
+    assert_true(held >= 100 && held < CLAIMS);
+    /* meanwhile another worker skips the victim's shards and decides the rest */
+    assert_int_equal(wait_worker(start_worker(w, "100", quiet, NULL)), 0);
+    tally mid = tally_of(w);
+    assert_int_equal(mid.queued, held);
+    assert_int_equal(mid.decisions, CLAIMS - held);
+    kill(victim, SIGKILL);
+    assert_int_equal(wait_worker(victim), 128 + SIGKILL);
+    close(fd);
+    for (int i = 0; i < 200 && shards_locked(w); i++) usleep(50000);
+    tally killed = tally_of(w);
+    assert_int_equal(killed.queued, held);          /* the killed batch went back to the queue */
+    assert_int_equal(killed.decisions, CLAIMS - held);
+    assert_int_equal(wait_worker(start_worker(w, "100", quiet, NULL)), 0);
+    tally end = tally_of(w);
+    assert_int_equal(end.queued, 0);
+    assert_int_equal(end.decisions, CLAIMS);        /* every claim exactly one decision */
+    assert_int_equal(end.claims, CLAIMS);
+    assert_int_equal(end.heads, CLAIMS);
+    assert_int_equal(end.allowed, clean.allowed);
+    assert_int_equal(end.fund_pays, clean.fund_pays);
+    assert_string_equal(end.checksum, clean.checksum);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(one_and_two_workers_decide_the_same),
+        cmocka_unit_test(a_worker_killed_mid_batch_loses_nothing),
+    };
+    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}
