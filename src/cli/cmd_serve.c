@@ -20,7 +20,7 @@ static void serve_usage(FILE *out)
             "usage: giamdinh serve --db FILE [--port N] [--bind ADDR] [--threads N] [--web DIR]\n"
             "                      [--model DIR] [--data DIR] [--max-body BYTES] [--session-minutes N]\n"
             "Serves the review service until interrupted: the JSON API under /api/v1 (docs/openapi.yaml)\n"
-            "and the web UI.  Defaults: port 8080 on 127.0.0.1, 4 worker threads, the UI of the source\n"
+            "and the web UI.  Defaults: port 8080 on 127.0.0.1, 16 worker threads, the UI of the source\n"
             "tree's web/, no risk model, 32 MiB bodies, 480-minute browser sessions.  Accounts come from\n"
             "`giamdinh user add`.\n");
 }
@@ -73,7 +73,7 @@ int cli_serve(const cli_command *me, const gd_server_opts *o)
     gd_status st = gd_server_start(&s, o, &err);
     if (st != GD_OK) return cli_fail(me, "cannot start", &err, st);
     printf("giamdinh serve: listening on http://%s:%d/ (API /api/v1, %d threads); Ctrl-C stops\n",
-           o->bind ? o->bind : "127.0.0.1", gd_server_port(s), o->threads ? o->threads : 4);
+           o->bind ? o->bind : "127.0.0.1", gd_server_port(s), o->threads ? o->threads : GD_SERVER_DEFAULT_THREADS);
     fflush(stdout);
     signal(SIGINT, on_signal);
     signal(SIGTERM, on_signal);

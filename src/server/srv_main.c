@@ -28,7 +28,7 @@ static gd_status copy_opts(gd_server *s, const gd_server_opts *o, gd_err *err)
     s->opts.model_dir = dup_or_null(o->model_dir);
     s->opts.bind = dup_or_null(o->bind);
     if (!s->opts.max_body) s->opts.max_body = (size_t)32 << 20;
-    if (!s->opts.threads) s->opts.threads = 4;
+    if (!s->opts.threads) s->opts.threads = GD_SERVER_DEFAULT_THREADS;
     if (!s->opts.session_minutes) s->opts.session_minutes = 480;
     if (!s->opts.store_path || !s->opts.data_dir)
         return gd_err_set(err, GD_EUSAGE, NULL, 0, NULL, "the server needs a store and a data directory");

@@ -4,8 +4,14 @@
  * The schema is a list of steps (version, name, SQL).  schema_migrations
  * records each applied step; opening a store applies the missing ones, all
  * in one transaction, so a store is always at a version of this list and
- * never half-way between two.  A step, once released, never changes: a
- * change of schema is a new step at the end.
+ * never half-way between two.  A step, once released, never changes its
+ * meaning: a change of schema is a new step at the end.
+ *
+ * Enumerations are checked as "x = 'a' OR x = 'b'", never "x IN ('a','b')":
+ * SQLite 3.40 builds an ephemeral table for an IN list each time a CHECK
+ * runs, which tripled the cost of inserting a contribution declaration or a
+ * ledger entry.  (The steps were reworded so on 2026-12-02, constraint for
+ * constraint; stores created before keep the IN form, same rules.)
  *
  * Conventions (docs/store.md): dates INTEGER days since 1970-01-01, money
  * INTEGER milli-VND, enumerations TEXT as spelled in the files; every
@@ -28,7 +34,8 @@ static const char schema_v1[] =
     "INSERT INTO meta VALUES ('registry_version', 0);"
     "CREATE TABLE import_log ("
     " id INTEGER PRIMARY KEY, file TEXT NOT NULL, kind TEXT NOT NULL,"
-    " started_at TEXT NOT NULL, status TEXT NOT NULL CHECK (status IN ('loading','loaded','rejected')),"
+    " started_at TEXT NOT NULL,"
+    " status TEXT NOT NULL CHECK (status = 'loading' OR status = 'loaded' OR status = 'rejected'),"
     " rows INTEGER NOT NULL DEFAULT 0, bad INTEGER NOT NULL DEFAULT 0, seconds REAL NOT NULL DEFAULT 0);"
     "CREATE TABLE provinces ("
     " code TEXT PRIMARY KEY, name TEXT NOT NULL, region TEXT, population INTEGER, " PROV
@@ -36,16 +43,17 @@ static const char schema_v1[] =
     "CREATE TABLE facilities ("
     " code TEXT PRIMARY KEY, name TEXT NOT NULL,"
     " province TEXT NOT NULL REFERENCES provinces(code),"
-    " type TEXT NOT NULL CHECK (type IN ('hospital','polyclinic','clinic','commune_station')),"
-    " rank TEXT CHECK (rank IN ('special','1','2','3','4')), beds INTEGER, " PROV
+    " type TEXT NOT NULL"
+    " CHECK (type = 'hospital' OR type = 'polyclinic' OR type = 'clinic' OR type = 'commune_station'),"
+    " rank TEXT CHECK (rank = 'special' OR rank = '1' OR rank = '2' OR rank = '3' OR rank = '4'), beds INTEGER, " PROV
     ") WITHOUT ROWID;"
     "CREATE TABLE facility_levels ("
     " facility TEXT NOT NULL REFERENCES facilities(code),"
-    " scheme TEXT NOT NULL CHECK (scheme IN ('tier','technical')),"
+    " scheme TEXT NOT NULL CHECK (scheme = 'tier' OR scheme = 'technical'),"
     " valid_from INTEGER NOT NULL, level TEXT NOT NULL, valid_to INTEGER, " PROV ","
     " PRIMARY KEY (facility, scheme, valid_from)) WITHOUT ROWID;"
     "CREATE TABLE icd10 ("
-    " code TEXT PRIMARY KEY, name TEXT, sex TEXT NOT NULL CHECK (sex IN ('M','F','B')),"
+    " code TEXT PRIMARY KEY, name TEXT, sex TEXT NOT NULL CHECK (sex = 'M' OR sex = 'F' OR sex = 'B'),"
     " accpdx INTEGER NOT NULL, age_min INTEGER, age_max INTEGER, age_min_days INTEGER, mdc TEXT, "
     PROV ") WITHOUT ROWID;"
     "CREATE TABLE drugs ("
@@ -62,7 +70,7 @@ static const char schema_v1[] =
     " PRIMARY KEY (facility, service)) WITHOUT ROWID;"
     "CREATE TABLE service_prices ("
     " service TEXT NOT NULL REFERENCES services(code),"
-    " rank TEXT NOT NULL CHECK (rank IN ('special','1','2','3','4')),"
+    " rank TEXT NOT NULL CHECK (rank = 'special' OR rank = '1' OR rank = '2' OR rank = '3' OR rank = '4'),"
     " valid_from INTEGER NOT NULL, price INTEGER NOT NULL, valid_to INTEGER, " PROV ","
     " PRIMARY KEY (service, rank, valid_from)) WITHOUT ROWID;"
     "CREATE TABLE supplies ("
@@ -72,13 +80,13 @@ static const char schema_v1[] =
     /* valid_from may be open (NULL) here, so the key is a unique expression. */
     "CREATE TABLE bid_prices ("
     " id INTEGER PRIMARY KEY, facility TEXT NOT NULL REFERENCES facilities(code),"
-    " kind TEXT NOT NULL CHECK (kind IN ('drug','supply')), item TEXT NOT NULL,"
+    " kind TEXT NOT NULL CHECK (kind = 'drug' OR kind = 'supply'), item TEXT NOT NULL,"
     " valid_from INTEGER, price INTEGER NOT NULL, bid_ref TEXT, valid_to INTEGER, " PROV ");"
     "CREATE UNIQUE INDEX bid_prices_key ON bid_prices"
     " (facility, kind, item, ifnull(valid_from, -2147483648));"
     "CREATE TABLE item_map ("
     " facility TEXT NOT NULL REFERENCES facilities(code),"
-    " kind TEXT NOT NULL CHECK (kind IN ('drug','service','supply')),"
+    " kind TEXT NOT NULL CHECK (kind = 'drug' OR kind = 'service' OR kind = 'supply'),"
     " local_code TEXT NOT NULL, national_code TEXT NOT NULL, " PROV ","
     " PRIMARY KEY (facility, kind, local_code)) WITHOUT ROWID;"
     "CREATE TABLE practitioners ("
@@ -91,7 +99,7 @@ static const char schema_v1[] =
     " PRIMARY KEY (licence, facility)) WITHOUT ROWID;"
     "CREATE TABLE persons ("
     " person_id INTEGER PRIMARY KEY, birth_date INTEGER NOT NULL,"
-    " sex TEXT NOT NULL CHECK (sex IN ('M','F')), name TEXT, citizen_id TEXT,"
+    " sex TEXT NOT NULL CHECK (sex = 'M' OR sex = 'F'), name TEXT, citizen_id TEXT,"
     " province TEXT REFERENCES provinces(code), died_on INTEGER, " PROV ");"
     "CREATE TABLE cards ("
     " card_key INTEGER PRIMARY KEY, card_no TEXT NOT NULL,"
@@ -129,9 +137,9 @@ static const char schema_v2[] =
 #define DECISION_COLUMNS \
     " content_hash BLOB NOT NULL CHECK (length(content_hash) = 32)," \
     " card TEXT NOT NULL, discharged_at INTEGER," \
-    " visit_class TEXT NOT NULL CHECK (visit_class IN ('outpatient','inpatient'))," \
-    " outcome TEXT NOT NULL CHECK (outcome IN ('accepted','partial','rejected'))," \
-    " workflow TEXT NOT NULL CHECK (workflow IN ('final','review','appealed'))," \
+    " visit_class TEXT NOT NULL CHECK (visit_class = 'outpatient' OR visit_class = 'inpatient')," \
+    " outcome TEXT NOT NULL CHECK (outcome = 'accepted' OR outcome = 'partial' OR outcome = 'rejected')," \
+    " workflow TEXT NOT NULL CHECK (workflow = 'final' OR workflow = 'review' OR workflow = 'appealed')," \
     " claimed INTEGER NOT NULL, allowed INTEGER NOT NULL, rejected_amount INTEGER NOT NULL," \
     " fund_pays INTEGER NOT NULL, patient_pays INTEGER NOT NULL, decided_at TEXT NOT NULL," \
     " dispensed TEXT NOT NULL DEFAULT '',"
@@ -196,7 +204,7 @@ static const char schema_v5[] =
 #define REVIEW_QUEUE \
     "CREATE TABLE review_items (" \
     " facility TEXT NOT NULL, claim_key TEXT NOT NULL, revision INTEGER NOT NULL," \
-    " province TEXT NOT NULL, status TEXT NOT NULL CHECK (status IN ('open','documents_requested'))," \
+    " province TEXT NOT NULL, status TEXT NOT NULL CHECK (status = 'open' OR status = 'documents_requested')," \
     " in_review INTEGER NOT NULL, risk_e4 INTEGER NOT NULL, claimed INTEGER NOT NULL," \
     " fund_pays INTEGER NOT NULL, admitted_at INTEGER NOT NULL," \
     " PRIMARY KEY (facility, claim_key)) WITHOUT ROWID;" \
@@ -230,7 +238,7 @@ static const char schema_v5[] =
 static const char schema_v6[] =
     "CREATE TABLE users ("
     " id INTEGER PRIMARY KEY, login TEXT NOT NULL UNIQUE, name TEXT NOT NULL,"
-    " role TEXT NOT NULL CHECK (role IN ('facility','reviewer','manager','admin')),"
+    " role TEXT NOT NULL CHECK (role = 'facility' OR role = 'reviewer' OR role = 'manager' OR role = 'admin'),"
     " facility TEXT NOT NULL DEFAULT '', province TEXT NOT NULL DEFAULT '',"
     " password TEXT NOT NULL, active INTEGER NOT NULL DEFAULT 1, created_at TEXT NOT NULL);"
     "CREATE TABLE api_tokens ("
@@ -268,24 +276,24 @@ static const char schema_v6[] =
     " round INTEGER NOT NULL CHECK (round >= 1), revision INTEGER NOT NULL,"
     " statement TEXT NOT NULL, lines TEXT NOT NULL DEFAULT '',"
     " opened_by INTEGER NOT NULL, opened_at TEXT NOT NULL,"
-    " status TEXT NOT NULL CHECK (status IN ('open','upheld','overturned','partial')),"
+    " status TEXT NOT NULL CHECK (status = 'open' OR status = 'upheld' OR status = 'overturned' OR status = 'partial'),"
     " response TEXT NOT NULL DEFAULT '', decided_by INTEGER, decided_at TEXT,"
     " revision_after INTEGER, UNIQUE (facility, claim_key, round));"
     "CREATE TABLE post_audits ("
-    " id INTEGER PRIMARY KEY, kind TEXT NOT NULL CHECK (kind IN ('claims','sample')),"
+    " id INTEGER PRIMARY KEY, kind TEXT NOT NULL CHECK (kind = 'claims' OR kind = 'sample'),"
     " facility TEXT NOT NULL, period_from INTEGER NOT NULL, period_to INTEGER NOT NULL,"
     " created_by INTEGER NOT NULL, created_at TEXT NOT NULL, seed INTEGER NOT NULL DEFAULT 0,"
     " population_claims INTEGER NOT NULL, population_paid INTEGER NOT NULL,"
     " sample_claims INTEGER NOT NULL, sample_paid INTEGER NOT NULL,"
     " sample_recovered INTEGER NOT NULL, estimate INTEGER NOT NULL,"
     " ci_low INTEGER NOT NULL, ci_high INTEGER NOT NULL, confidence_pct INTEGER NOT NULL,"
-    " status TEXT NOT NULL CHECK (status IN ('open','closed')));"
+    " status TEXT NOT NULL CHECK (status = 'open' OR status = 'closed'));"
     "CREATE TABLE post_audit_claims ("
     " audit_id INTEGER NOT NULL REFERENCES post_audits (id), facility TEXT NOT NULL,"
     " claim_key TEXT NOT NULL, revision_before INTEGER NOT NULL, revision_after INTEGER,"
     " paid_before INTEGER NOT NULL, paid_after INTEGER NOT NULL,"
     " status TEXT NOT NULL DEFAULT 'unchanged'"
-    " CHECK (status IN ('recovered','unchanged','not_reverifiable')),"
+    " CHECK (status = 'recovered' OR status = 'unchanged' OR status = 'not_reverifiable'),"
     " PRIMARY KEY (audit_id, facility, claim_key)) WITHOUT ROWID;"
     "CREATE INDEX appeals_status ON appeals (status, id);"
     "CREATE INDEX post_audits_facility ON post_audits (facility, id);"
@@ -328,7 +336,9 @@ static const char schema_v6[] =
  * payments, collection plans, household and school enrollments.  Money in
  * whole VND; months as yyyymm (0 = paid ahead); dates INTEGER days.
  * Triggers refuse any UPDATE or DELETE of a ledger entry. */
-#define CONTRIB_KINDS "'due','adjust','interest','paid','paid_interest','advance','advance_used','applied','applied_interest'"
+#define CONTRIB_KINDS                                                                      \
+    "kind = 'due' OR kind = 'adjust' OR kind = 'interest' OR kind = 'paid' OR kind = 'paid_interest'" \
+    " OR kind = 'advance' OR kind = 'advance_used' OR kind = 'applied' OR kind = 'applied_interest'"
 static const char schema_v7[] =
     "CREATE TABLE contrib_employers ("
     " id INTEGER PRIMARY KEY, code TEXT NOT NULL UNIQUE, name TEXT NOT NULL, province TEXT NOT NULL,"
@@ -337,7 +347,8 @@ static const char schema_v7[] =
     "CREATE TABLE contrib_declarations ("
     " employer INTEGER NOT NULL, period INTEGER NOT NULL, person INTEGER NOT NULL,"
     " card_group TEXT NOT NULL, salary INTEGER NOT NULL CHECK (salary >= 0),"
-    " change TEXT NOT NULL CHECK (change IN ('','increase','decrease')), change_day INTEGER NOT NULL,"
+    " change TEXT NOT NULL CHECK (change = '' OR change = 'increase' OR change = 'decrease'),"
+    " change_day INTEGER NOT NULL,"
     " PRIMARY KEY (period, employer, person)) WITHOUT ROWID;"
     "CREATE TABLE contrib_employment ("
     " person INTEGER PRIMARY KEY, employer INTEGER NOT NULL, period INTEGER NOT NULL, left_job INTEGER NOT NULL);"
@@ -346,8 +357,9 @@ static const char schema_v7[] =
     " amount INTEGER NOT NULL CHECK (amount > 0), ref TEXT NOT NULL, UNIQUE (employer, ref));"
     "CREATE TABLE contrib_entries ("
     " id INTEGER PRIMARY KEY, txn INTEGER NOT NULL, employer INTEGER NOT NULL, fund TEXT NOT NULL,"
-    " period INTEGER NOT NULL, kind TEXT NOT NULL CHECK (kind IN (" CONTRIB_KINDS ")),"
-    " counter TEXT NOT NULL CHECK (counter IN ('income','interest','bank','advance')),"
+    " period INTEGER NOT NULL, kind TEXT NOT NULL CHECK (" CONTRIB_KINDS "),"
+    " counter TEXT NOT NULL"
+    " CHECK (counter = 'income' OR counter = 'interest' OR counter = 'bank' OR counter = 'advance'),"
     " amount INTEGER NOT NULL, posted_on INTEGER NOT NULL, source INTEGER NOT NULL DEFAULT 0);"
     "CREATE TRIGGER contrib_entries_no_update BEFORE UPDATE ON contrib_entries"
     " BEGIN SELECT RAISE(ABORT, 'contrib_entries is append-only'); END;"
@@ -361,7 +373,7 @@ static const char schema_v7[] =
     " PRIMARY KEY (province, year)) WITHOUT ROWID;"
     "CREATE TABLE contrib_enrollments ("
     " id INTEGER PRIMARY KEY, person INTEGER NOT NULL, card_group TEXT NOT NULL,"
-    " channel TEXT NOT NULL CHECK (channel IN ('household','school')), unit TEXT NOT NULL,"
+    " channel TEXT NOT NULL CHECK (channel = 'household' OR channel = 'school'), unit TEXT NOT NULL,"
     " position INTEGER NOT NULL, paid_on INTEGER NOT NULL, months INTEGER NOT NULL,"
     " valid_from INTEGER NOT NULL, valid_to INTEGER NOT NULL, five_years_from INTEGER,"
     " premium INTEGER NOT NULL, budget INTEGER NOT NULL, card_no TEXT NOT NULL);"
@@ -377,7 +389,7 @@ static const char schema_v7[] =
  * every row remembers its load (elmis_loads). */
 static const char schema_v8[] =
     "CREATE TABLE elmis_loads (id INTEGER PRIMARY KEY, file TEXT NOT NULL, kind TEXT NOT NULL"
-    " CHECK (kind IN ('bids','stock','lots')), loaded_at TEXT NOT NULL, rows INTEGER NOT NULL);"
+    " CHECK (kind = 'bids' OR kind = 'stock' OR kind = 'lots'), loaded_at TEXT NOT NULL, rows INTEGER NOT NULL);"
     "CREATE TABLE elmis_bid_awards ("
     " decision TEXT NOT NULL, package TEXT NOT NULL, grp TEXT NOT NULL, year INTEGER NOT NULL,"
     " drug TEXT NOT NULL, facility TEXT NOT NULL, supplier TEXT NOT NULL,"
@@ -410,10 +422,10 @@ static const char schema_v9[] =
     "CREATE TABLE settle_contracts ("
     " facility TEXT NOT NULL, year INTEGER NOT NULL, version INTEGER NOT NULL CHECK (version >= 1),"
     " valid_from INTEGER NOT NULL,"
-    " method_outpatient TEXT NOT NULL CHECK (method_outpatient IN ('ffs','capitation')),"
-    " method_inpatient TEXT NOT NULL CHECK (method_inpatient IN ('ffs','drg')),"
+    " method_outpatient TEXT NOT NULL CHECK (method_outpatient = 'ffs' OR method_outpatient = 'capitation'),"
+    " method_inpatient TEXT NOT NULL CHECK (method_inpatient = 'ffs' OR method_inpatient = 'drg'),"
     " ceiling INTEGER NOT NULL CHECK (ceiling >= 0), advance_bp INTEGER NOT NULL CHECK (advance_bp BETWEEN 0 AND 10000),"
-    " over_ceiling TEXT NOT NULL CHECK (over_ceiling IN ('carry','refuse')),"
+    " over_ceiling TEXT NOT NULL CHECK (over_ceiling = 'carry' OR over_ceiling = 'refuse'),"
     " kpis TEXT NOT NULL DEFAULT '', source TEXT NOT NULL, line INTEGER NOT NULL, created_at TEXT NOT NULL,"
     " PRIMARY KEY (facility, year, version)) WITHOUT ROWID;"
     SETTLE_IMMUTABLE("settle_contracts")
