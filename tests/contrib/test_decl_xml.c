@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "contrib/cfixture.h"
+#include "contrib/cstore_world.h"
 #include "contrib/contrib_post.h"
 
 static const char employers_csv[] =
@@ -30,7 +31,6 @@ static const char employers_csv[] =
     "  </DanhSach>\n"                                                                                       \
     "</D02LT>\n"
 
-typedef struct world { char *data, *dir, db[4200]; gd_contrib_rates r; gd_store *s; } world;
 
 static void on_error(void *ctx, const gd_err *e)
 {
@@ -61,32 +61,6 @@ static int setup(void **state)
     if (st != GD_OK) return -1;
     *state = w;
     return 0;
-}
-
-static int teardown(void **state)
-{
-    world *w = *state;
-    gd_store_close(w->s);
-    gd_contrib_rates_free(&w->r);
-    tu_remove_tree(w->dir);
-    tu_remove_tree(w->data);
-    free(w->dir);
-    free(w->data);
-    free(w);
-    return 0;
-}
-
-static int64_t peek(const world *w, const char *sql)
-{
-    sqlite3 *db;
-    sqlite3_stmt *st;
-    int64_t v = -1;
-    if (sqlite3_open(w->db, &db) == SQLITE_OK && sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK) {
-        if (sqlite3_step(st) == SQLITE_ROW) v = sqlite3_column_int64(st, 0);
-        sqlite3_finalize(st);
-    }
-    sqlite3_close(db);
-    return v;
 }
 
 static void a_valid_xml_declaration_posts_the_dues(void **state)
