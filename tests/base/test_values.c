@@ -98,6 +98,12 @@ static void test_index_finds_each_key_and_rejects_duplicates(void **state)
     assert_int_equal(gd_index_get(&ix, "DN4010123456789", 15), 0);
     assert_int_equal(gd_index_get(&ix, "DN401012345678", 14), -1);
     assert_int_equal(gd_index_get(&ix, "XX0000000000000", 15), -1);
+    /* the NUL-terminated form: same answers, no match on a prefix or an extension */
+    assert_int_equal(gd_index_get_str(&ix, "HS4790000000001"), 1);
+    assert_int_equal(gd_index_get_str(&ix, "CC1310000000003"), 3);
+    assert_int_equal(gd_index_get_str(&ix, "CC131000000000"), -1);
+    assert_int_equal(gd_index_get_str(&ix, "CC13100000000034"), -1);
+    assert_int_equal(gd_index_get_str(&ix, ""), -1);
     assert_int_equal(ix.count, 4);
     gd_index_free(&ix);
 }
@@ -123,6 +129,13 @@ static void test_buffer_base64_and_escaping(void **state)
     assert_true(gd_buf_ok(&b));
     assert_string_equal(gd_buf_cstr(&b), "TWFu TWE= TQ== a&lt;b&amp;&quot;c&quot; \"x,y\" -1234567 00042");
     gd_buf_free(&b);
+    char num[24];
+    *gd_fmt_i64(num, INT64_MIN) = '\0';                  /* the widest: 20 characters */
+    assert_string_equal(num, "-9223372036854775808");
+    *gd_fmt_i64(num, 0) = '\0';
+    assert_string_equal(num, "0");
+    *gd_fmt_i64(num, INT64_MAX) = '\0';
+    assert_string_equal(num, "9223372036854775807");
 }
 
 static void test_rng_is_deterministic_per_seed_and_stream(void **state)

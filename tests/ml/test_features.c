@@ -521,6 +521,34 @@ static void test_separators_in_codes_are_dropped(void **state)
     gd_arena_free(&a);
 }
 
+/* Every number at its widest, from a one-byte buffer: the room the writers
+ * reserve up front holds it all. */
+static void test_widest_facts_fit_the_room_reserved(void **state)
+{
+    (void)state;
+#define I32MIN "-2147483648"
+#define I64MIN "-9223372036854775808"
+    gd_ml_item it[] = {{'U', "X", INT64_MIN, INT64_MIN}, {'D', "", INT64_MIN, INT64_MIN}};
+    gd_ml_facts f = {.facility = "F", .person = "P", .pdx = "A", .fac_province = "0", .rank = INT32_MIN,
+                     .inpatient = INT32_MIN, .los = INT32_MIN, .age = INT32_MIN, .weekend = INT32_MIN,
+                     .hour = INT32_MIN, .admitted = INT32_MIN, .nsdx = INT32_MIN, .drg_weight_e4 = INT32_MIN,
+                     .drg_points = INT32_MIN, .drg_severity = INT32_MIN, .claimed = INT64_MIN, .allowed = INT64_MIN,
+                     .drugs = INT64_MIN, .services = INT64_MIN, .supplies = INT64_MIN, .items = it, .nitems = 2};
+    gd_buf b;
+    gd_buf_init(&b, 1);
+    gd_ml_facts_format_head(&f, &b);
+    gd_ml_facts_format_items(&f, &b);
+    assert_true(gd_buf_ok(&b));
+    assert_string_equal(gd_buf_cstr(&b),
+        "fac=F;per=P;pdx=A;drg=;fpr=0;hpr=;sex=-;rank=" I32MIN ";inp=" I32MIN ";los=" I32MIN ";age=" I32MIN
+        ";wkd=" I32MIN ";hr=" I32MIN ";adm=" I32MIN ";nsdx=" I32MIN ";dw=" I32MIN ";dpts=" I32MIN ";dsev=" I32MIN
+        ";clm=" I64MIN ";alw=" I64MIN ";drugs=" I64MIN ";svc=" I64MIN ";sup=" I64MIN
+        "|U,X," I64MIN "," I64MIN "|D,," I64MIN "," I64MIN);
+#undef I32MIN
+#undef I64MIN
+    gd_buf_free(&b);
+}
+
 static void test_text_that_is_not_facts_is_refused(void **state)
 {
     (void)state;
@@ -558,6 +586,7 @@ int main(void)
         cmocka_unit_test(test_facts_text_round_trips),
         cmocka_unit_test(test_unknown_keys_are_ignored),
         cmocka_unit_test(test_separators_in_codes_are_dropped),
+        cmocka_unit_test(test_widest_facts_fit_the_room_reserved),
         cmocka_unit_test(test_text_that_is_not_facts_is_refused),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
