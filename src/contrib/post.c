@@ -297,7 +297,7 @@ static gd_status payment_events(gd_store *s, gd_book *b, const gd_payment *p, si
 
 static gd_status apply_events(gd_book *b, events *ev, gd_err *err)
 {
-    qsort(ev->v, ev->n, sizeof *ev->v, event_cmp);
+    if (ev->n) qsort(ev->v, ev->n, sizeof *ev->v, event_cmp);   /* v is NULL when nothing is posted */
     gd_status st = GD_OK;
     for (size_t i = 0; st == GD_OK && i < ev->n; i++) {
         const event *x = &ev->v[i];

@@ -11,7 +11,8 @@
  * Scope: managers and admins see every province; a reviewer its province
  * (all when its province is ""): asking for another one is 403, a person
  * of another province is 404.  Facility users are refused by the route
- * masks (403).
+ * masks (403).  POST /contrib/declarations (api_contrib_post.c) is for
+ * managers and admins, who are not confined to a province.
  */
 #include "server/srv.h"
 
@@ -640,5 +641,6 @@ const srv_route srv_routes_contrib[] = {
     {"GET", "/contrib/affected", SRV_STAFF, get_affected},
     {"GET", "/contrib/card", SRV_STAFF, get_card},
     {"GET", "/contrib/coverage", SRV_STAFF, get_coverage},
+    {"POST", "/contrib/declarations", SRV_MANAGER | SRV_ADMIN, srv_contrib_post_declarations},
     {NULL, NULL, 0, NULL},
 };

@@ -170,6 +170,9 @@ typedef struct srv_arrears {
  * returned). */
 gd_status srv_employer_arrears(srv_req *r, const char *person_id, int32_t on, srv_arrears *out, gd_err *err);
 
+/* POST /contrib/declarations (api_contrib_post.c): declarations as CSV, XML or JSON rows. */
+void srv_contrib_post_declarations(srv_req *r);
+
 /* ---- routes ---------------------------------------------------------------- */
 
 typedef void (*srv_handler)(srv_req *r);
@@ -189,6 +192,7 @@ extern const srv_route srv_routes_review[];   /* api_review.c: queue, review act
 extern const srv_route srv_routes_stats[];    /* api_stats.c: provider profile, dashboard, coverage */
 extern const srv_route srv_routes_elmis[];    /* api_elmis.c: drug supply: stock reports, bids, findings, prices */
 extern const srv_route srv_routes_settle[];   /* api_settle.c: settlements, KPIs, contracts, payment files */
-extern const srv_route srv_routes_contrib[];  /* api_contrib.c: debtors, collection, affected insured, card, coverage */
+extern const srv_route srv_routes_contrib[];  /* api_contrib.c: debtors, collection, affected insured, card, coverage,
+                                                 declarations posted (api_contrib_post.c) */
 
 #endif

@@ -8,7 +8,10 @@
  * Writes happen between gd_cstore_begin (BEGIN IMMEDIATE) and
  * gd_cstore_end (COMMIT or ROLLBACK): a command loads the book inside its
  * write transaction, so nobody appends between the load and its own
- * append.  Ledger entries are only ever inserted; the table refuses
+ * append.  Called inside a transaction the caller opened (gd_store_tx_begin:
+ * the server's write with its audit entry), gd_cstore_begin takes a savepoint
+ * of it instead and gd_cstore_end releases (or rolls back to) that savepoint;
+ * the caller commits.  Ledger entries are only ever inserted; the table refuses
  * UPDATE and DELETE (triggers).  SQLite backend only; every call is
  * GD_EUSAGE on a store older than schema 7.
  */

@@ -85,6 +85,11 @@ gd_status gd_cstore_begin(gd_store *base, bool bulk, gd_err *err)
     if (base->in_import || base->in_read) return usage(err, "contribution write inside an import or a read");
     sq_store *s = sq(base);
     if (s->read_only) return usage(err, "store is open read-only");
+    /* Inside the caller's transaction (gd_store_tx_begin, the server's
+     * write with its audit entry): a savepoint of it, no bulk mode; the
+     * caller commits or rolls back the whole. */
+    s->cstore_joined = !sqlite3_get_autocommit(s->db);
+    if (s->cstore_joined) return exec_sql(s, "SAVEPOINT gd_cstore", err);
     if (bulk) sq_bulk_begin(s);
     st = exec_sql(s, "BEGIN IMMEDIATE", err);
     if (st != GD_OK && bulk) sq_bulk_end(s);
@@ -94,6 +99,12 @@ gd_status gd_cstore_begin(gd_store *base, bool bulk, gd_err *err)
 gd_status gd_cstore_end(gd_store *base, bool commit, gd_err *err)
 {
     sq_store *s = sq(base);
+    if (s->cstore_joined) {
+        s->cstore_joined = false;
+        gd_status st = commit ? GD_OK : exec_sql(s, "ROLLBACK TO gd_cstore", err);
+        gd_status rel = exec_sql(s, "RELEASE gd_cstore", st == GD_OK ? err : NULL);
+        return st == GD_OK ? rel : st;
+    }
     gd_status st = exec_sql(s, commit ? "COMMIT" : "ROLLBACK", err);
     sq_bulk_end(s);
     return st;

@@ -64,6 +64,7 @@ typedef struct sq_store {
     int schema_version;
     bool read_only;
     bool left_wal;                   /* a bulk write switched the journal away from WAL */
+    bool cstore_joined;              /* gd_cstore_begin joined the caller's transaction (a savepoint) */
     sqlite3_int64 load_id;           /* import_log.id of the current load */
     uint32_t auto_line;              /* numbering of records put without lines */
     uint64_t import_rows;            /* rows kept by the loads of the current import */
