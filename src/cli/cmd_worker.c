@@ -16,7 +16,7 @@ static void usage(FILE *out)
 {
     fprintf(out,
             "usage: giamdinh worker --db postgresql://... [--batch N] [--follow] [--data DIR]\n"
-            "                       [--decided-at ISO] [--quiet]\n"
+            "                       [--decided-at ISO] [--quiet]   (--quiet: no line per batch, no summary)\n"
             "       giamdinh worker --db postgresql://... --enqueue [--shards N] CLAIM_FILES_OR_DIRS...\n"
             "       giamdinh worker --db postgresql://... --status\n"
             "Verification by any number of worker processes sharing one PostgreSQL store.\n"
@@ -131,7 +131,8 @@ static int run_worker(const worker_args *a, gd_store *store)
     st = gd_worker_run(&e, store, &o, &s, &err);
     gd_engine_close(&e);
     if (st != GD_OK) return fail("worker", &err, st);
-    fprintf(stderr, "worker: %llu batches, %llu claims (%llu decided, %llu unchanged) in %.2f s: %.0f claims/s\n",
+    if (!a->quiet)
+        fprintf(stderr, "worker: %llu batches, %llu claims (%llu decided, %llu unchanged) in %.2f s: %.0f claims/s\n",
             (unsigned long long)s.batches, (unsigned long long)s.claims, (unsigned long long)s.decided,
             (unsigned long long)s.unchanged, s.seconds, s.seconds > 0 ? (double)s.claims / s.seconds : 0.0);
     return 0;

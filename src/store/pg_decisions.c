@@ -115,7 +115,9 @@ gd_status pg_ensure_partitions(pg_store *s, const int *periods, size_t n, gd_err
         if (PQstatus(s->ddl) != CONNECTION_OK) st = pg_fail(s, NULL, err, "opening a second connection");
         s->conn = s->ddl;              /* pg_exec and pg_fail work on s->conn */
     }
-    if (st == GD_OK) st = pg_exec(s, "BEGIN; SET LOCAL client_min_messages = warning", err);
+    /* on the second connection, a lock held by the first (it read the decisions) would never be
+     * released: lock_timeout turns that wait into an error */
+    if (st == GD_OK) st = pg_exec(s, "BEGIN; SET LOCAL client_min_messages = warning; SET LOCAL lock_timeout = '20s'", err);
     if (st == GD_OK) st = create_partitions(s, gd_buf_cstr(&q), err);
     if (PQtransactionStatus(s->conn) != PQTRANS_IDLE) {
         gd_status end = pg_exec(s, st == GD_OK ? "COMMIT" : "ROLLBACK", err);

@@ -16,10 +16,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/date.h"
+
 static const char queue_schema[] =
     "CREATE TABLE IF NOT EXISTS claim_queue (seq bigserial PRIMARY KEY, shard integer NOT NULL,"
     " person text NOT NULL, facility text NOT NULL, claim_key text NOT NULL, engine text NOT NULL,"
     " claim bytea NOT NULL, queued_at timestamptz NOT NULL DEFAULT now());"
+    "ALTER TABLE claim_queue ALTER COLUMN claim SET STORAGE EXTERNAL;"   /* transient rows: no pglz */
     "CREATE INDEX IF NOT EXISTS claim_queue_shard ON claim_queue (shard, seq);"
     "CREATE TABLE IF NOT EXISTS queue_shards (shard integer PRIMARY KEY, claims bigint NOT NULL);"
     "INSERT INTO gd_meta VALUES ('queue_shards', 0) ON CONFLICT DO NOTHING;";
@@ -136,6 +139,14 @@ gd_status gd_queue_push(gd_store *base, const gd_queue_item *items, size_t n, in
     gd_status st = need_pg(base, err);
     if (st != GD_OK || n == 0) return st;
     pg_store *s = pgs(base);
+    int *periods = malloc(n * sizeof *periods);
+    if (!periods) return gd_err_set(err, GD_ENOMEM, NULL, 0, NULL, "out of memory");
+    size_t np = 0;
+    for (size_t i = 0; i < n; i++)
+        if (items[i].admitted_at != GD_TIME_NONE) periods[np++] = pg_period_of(items[i].admitted_at);
+    st = np ? pg_ensure_partitions(s, periods, np, err) : GD_OK;
+    free(periods);
+    if (st != GD_OK) return st;
     if ((st = pg_exec(s, "BEGIN", err)) != GD_OK) return st;
     int count = 0;
     st = shard_count(s, shards, &count, err);
@@ -251,10 +262,11 @@ gd_status gd_queue_counts(gd_store *base, uint64_t *claims, uint64_t *shards, gd
     *claims = *shards = 0;
     gd_status st = need_pg(base, err);
     if (st != GD_OK) return st;
-    long long c, n;
+    long long c = 0, n = 0;
     st = pg_query_int(pgs(base), "SELECT count(*) FROM claim_queue", &c, err);
     if (st == GD_OK) st = pg_query_int(pgs(base), "SELECT count(*) FROM queue_shards", &n, err);
+    if (st != GD_OK) return st;
     *claims = (uint64_t)c;
     *shards = (uint64_t)n;
-    return st;
+    return GD_OK;
 }

@@ -288,8 +288,26 @@ static const char base_schema[] =
     " started_at text NOT NULL, status text NOT NULL CHECK (status IN ('loading','loaded','rejected')),"
     " rows bigint NOT NULL DEFAULT 0, bad bigint NOT NULL DEFAULT 0, seconds double precision NOT NULL DEFAULT 0);";
 
+/* Bumped when the DDL below changes: a store marked with it is opened
+ * without any DDL (CREATE INDEX IF NOT EXISTS still locks its table, so
+ * a worker starting while others hold batches open would wait for them). */
+#define PG_SCHEMA 1
+
+static gd_status schema_current(pg_store *s, bool *yes, gd_err *err)
+{
+    long long v = 0;
+    *yes = false;
+    gd_status st = pg_query_int(s, "SELECT (to_regclass('gd_meta') IS NOT NULL)::integer", &v, err);
+    if (st == GD_OK && v) st = pg_query_int(s, "SELECT value FROM gd_meta WHERE key = 'pg_schema'", &v, err);
+    *yes = st == GD_OK && v >= PG_SCHEMA;
+    return st;
+}
+
 static gd_status create_schema(pg_store *s, gd_err *err)
 {
+    bool current;
+    if (schema_current(s, &current, err) != GD_OK) return GD_EIO;
+    if (current) return GD_OK;
     char lock[96];
     snprintf(lock, sizeof lock, "BEGIN; SELECT pg_advisory_xact_lock(%d); SET LOCAL client_min_messages = warning;",
              SCHEMA_LOCK);
@@ -304,6 +322,10 @@ static gd_status create_schema(pg_store *s, gd_err *err)
     gd_buf_free(&b);
     if (st == GD_OK) st = pg_decisions_schema(s, err);
     if (st == GD_OK) st = pg_queue_schema(s, err);
+    char mark[128];
+    snprintf(mark, sizeof mark, "INSERT INTO gd_meta VALUES ('pg_schema', %d) ON CONFLICT (key) DO UPDATE SET value = %d",
+             PG_SCHEMA, PG_SCHEMA);
+    if (st == GD_OK) st = pg_exec(s, mark, err);
     pg_exec(s, st == GD_OK ? "COMMIT" : "ROLLBACK", NULL);
     return st;
 }

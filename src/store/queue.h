@@ -45,11 +45,14 @@
 typedef struct gd_queue_item {
     const char *person;
     const char *facility, *claim_key;
+    int64_t admitted_at;           /* gd_time: the month's decision partitions are made by the push */
     const void *packed;
     size_t len;
 } gd_queue_item;
 
-/* Pushes items[0..n) in one transaction, packed by engine `engine`.
+/* Pushes items[0..n) in one transaction, packed by engine `engine`, after
+ * creating the decision partitions of their months (so the workers'
+ * batches, which read the decision tables, never wait on DDL).
  * shards: the shard count wanted when the queue is empty (0 = keep the
  * current one, GD_QUEUE_DEFAULT_SHARDS for a new queue); ignored while
  * claims are pending. */

@@ -581,12 +581,23 @@ static gd_status store_risk(const decided *dc, const gd_batch_opts *o, gd_err *e
     return st;
 }
 
+/* A regular file is written beside itself and renamed into place, so no
+ * reader sees half of it; anything else that exists (/dev/null, a pipe) is
+ * written as it is: renaming over a device would replace it. */
+static bool out_in_place(const char *path)
+{
+    struct stat sb;
+    return stat(path, &sb) == 0 && !S_ISREG(sb.st_mode);
+}
+
 static gd_status write_all(const decided *dc, const gd_batch_opts *o, gd_batch_summary *sum, gd_err *err)
 {
     char tmp[4096];
     writer w = {.store = o->store};
+    bool in_place = o->out_path && out_in_place(o->out_path);
     if (o->out_path) {
-        snprintf(tmp, sizeof tmp, "%s.tmp", o->out_path);
+        snprintf(tmp, sizeof tmp, "%s", o->out_path);
+        if (!in_place) snprintf(tmp, sizeof tmp, "%s.tmp", o->out_path);
         if (!(w.out = fopen(tmp, "wb"))) return gd_err_set(err, GD_EIO, o->out_path, 0, NULL, "cannot create the output file");
     }
     if (w.store) {
@@ -620,8 +631,9 @@ static gd_status write_all(const decided *dc, const gd_batch_opts *o, gd_batch_s
     free(w.dispensed);
     if (w.out) {
         if (fclose(w.out) != 0 && st == GD_OK) st = gd_err_set(err, GD_EIO, o->out_path, 0, NULL, "writing the output file failed");
-        if (st == GD_OK && rename(tmp, o->out_path) != 0) st = gd_err_set(err, GD_EIO, o->out_path, 0, NULL, "cannot rename the output file");
-        if (st != GD_OK) remove(tmp);
+        if (st == GD_OK && !in_place && rename(tmp, o->out_path) != 0)
+            st = gd_err_set(err, GD_EIO, o->out_path, 0, NULL, "cannot rename the output file");
+        if (st != GD_OK && !in_place) remove(tmp);
     }
     return st;
 }

@@ -65,6 +65,7 @@ static gd_status push_claim(pusher *p, const gd_claim *c, gd_err *err)
     it->person = gd_arena_strdup(&p->strings, person);
     it->facility = gd_arena_strdup(&p->strings, c->facility ? c->facility : "");
     it->claim_key = gd_arena_strdup(&p->strings, c->claim_key ? c->claim_key : "");
+    it->admitted_at = c->admitted_at;
     it->len = p->packed.len - at;
     p->at[p->n++] = at;
     if (!gd_buf_ok(&p->packed) || !it->person || !it->facility || !it->claim_key)

@@ -180,7 +180,7 @@ static void a_later_load_replaces_and_a_rolled_back_load_leaves_nothing(void **s
 }
 
 typedef struct bid_seen {
-    char item[4][16];
+    char item[4][GD_CODE_MAX];
     int64_t price[4];
     gd_date valid_from[4];
     size_t n;
@@ -191,7 +191,7 @@ static int collect_bids(void *ctx, const void *recs, size_t n)
     bid_seen *s = ctx;
     const gd_bid_price *b = recs;
     for (size_t i = 0; i < n && s->n < 4; i++, s->n++) {
-        snprintf(s->item[s->n], 16, "%s", b[i].item);
+        snprintf(s->item[s->n], sizeof s->item[0], "%.*s", (int)sizeof s->item[0] - 1, b[i].item);
         s->price[s->n] = b[i].price;
         s->valid_from[s->n] = b[i].valid_from;
     }
