@@ -26,6 +26,7 @@
  */
 #include "store/sqlite_internal.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -508,9 +509,17 @@ static gd_status configure(sq_store *s, const gd_store_opts *opts, gd_err *err)
     return sq_schema_open(s->db, opts->schema_version, s->read_only, &s->schema_version, err);
 }
 
+/* SQLite's allocation statistics take a global mutex on every malloc and
+ * free; nothing here reads them (sqlite3_memory_used).  Off before SQLite
+ * initialises; when something initialised it first, the call is refused
+ * and changes nothing. */
+static void no_memstatus(void) { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); }
+
 gd_status gd_sqlite_store_open(gd_store **out, const char *path, const gd_store_opts *opts,
                                gd_err *err)
 {
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, no_memstatus);
     sq_store *s = calloc(1, sizeof *s);
     if (!s) return gd_err_set(err, GD_ENOMEM, path, 0, NULL, "out of memory");
     s->base.ops = &sqlite_ops;
