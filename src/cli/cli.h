@@ -91,6 +91,8 @@ int cli_parse_period(const cli_command *c, const char *from_s, const char *to_s,
 int cli_usage_error(const cli_command *c, const char *msg, const char *arg);
 /* Prints "giamdinh NAME: what: FILE:LINE:FIELD: message"; returns st's exit code. */
 int cli_fail(const cli_command *c, const char *what, const gd_err *e, gd_status st);
+/* An error callback (ctx: the cli_command): "giamdinh NAME: <error>" on stderr. */
+void cli_print_error(void *ctx, const gd_err *e);
 
 /* DRG definitions for --defs DIR (cli_defs.c): DIR is one set (it has a
  * version.csv: *defs) or a directory of versions (*lib); the other is NULL. */

@@ -93,6 +93,13 @@ int cli_parse_period(const cli_command *c, const char *from_s, const char *to_s,
 
 int cli_usage_error(const cli_command *c, const char *msg, const char *arg) { return option_error(c, msg, arg); }
 
+void cli_print_error(void *ctx, const gd_err *e)
+{
+    const cli_command *c = ctx;
+    char line[1200];
+    fprintf(stderr, "giamdinh %s: %s\n", c->name, gd_err_format(e, line, sizeof line));
+}
+
 int cli_fail(const cli_command *c, const char *what, const gd_err *e, gd_status st)
 {
     char line[1200];

@@ -60,19 +60,9 @@ static int parse(int argc, char **argv, verify_args *a)
     return 0;
 }
 
-static void print_error(void *ctx, const gd_err *e)
-{
-    (void)ctx;
-    char line[1200];
-    fprintf(stderr, "giamdinh verify: %s\n", gd_err_format(e, line, sizeof line));
-}
+static const cli_command me = {"verify", usage};
 
-static int fail(const char *what, const gd_err *e, gd_status st)
-{
-    char line[1200];
-    fprintf(stderr, "giamdinh verify: %s: %s\n", what, gd_err_format(e, line, sizeof line));
-    return gd_status_exit_code(st);
-}
+static int fail(const char *what, const gd_err *e, gd_status st) { return cli_fail(&me, what, e, st); }
 
 static int run(verify_args *a)
 {
@@ -91,8 +81,8 @@ static int run(verify_args *a)
         gd_store_close(store);
         return fail("loading the risk model", &err, st);
     }
-    gd_batch_opts o = {.threads = a->threads, .out_path = a->out, .store = store, .on_error = print_error,
-                       .risk = risk, .certs = e.certs, .decided_at = a->decided_at};
+    gd_batch_opts o = {.threads = a->threads, .out_path = a->out, .store = store, .on_error = cli_print_error,
+                       .ctx = (void *)&me, .risk = risk, .certs = e.certs, .decided_at = a->decided_at};
     gd_batch_summary sum;
     st = gd_verify_batch(e.v, a->paths, a->npaths, &o, &sum, &err);
     gd_risk_free(risk);

@@ -82,26 +82,16 @@ static int parse(int argc, char **argv, worker_args *a)
     return 0;
 }
 
-static void print_error(void *ctx, const gd_err *e)
-{
-    (void)ctx;
-    char line[1200];
-    fprintf(stderr, "giamdinh worker: %s\n", gd_err_format(e, line, sizeof line));
-}
+static const cli_command me = {"worker", usage};
 
-static int fail(const char *what, const gd_err *e, gd_status st)
-{
-    char line[1200];
-    fprintf(stderr, "giamdinh worker: %s: %s\n", what, gd_err_format(e, line, sizeof line));
-    return gd_status_exit_code(st);
-}
+static int fail(const char *what, const gd_err *e, gd_status st) { return cli_fail(&me, what, e, st); }
 
 static int run_enqueue(const worker_args *a, gd_store *store)
 {
     gd_err err;
     gd_err_clear(&err);
     gd_enqueue_stats s;
-    gd_status st = gd_worker_enqueue(store, a->paths, a->npaths, a->shards, print_error, NULL, &s, &err);
+    gd_status st = gd_worker_enqueue(store, a->paths, a->npaths, a->shards, cli_print_error, (void *)&me, &s, &err);
     if (st != GD_OK && st != GD_EINPUT) return fail("enqueue", &err, st);
     fprintf(stderr, "worker: queued %llu claims from %llu files (%llu malformed)\n", (unsigned long long)s.claims,
             (unsigned long long)s.files, (unsigned long long)s.malformed);
