@@ -334,7 +334,7 @@ static gd_status create_schema(pg_store *s, gd_err *err)
 
 static gd_status pg_registry_version(gd_store *base, uint64_t *version, gd_err *err)
 {
-    long long v;
+    long long v = 0;
     gd_status st = pg_query_int(pgs(base), "SELECT value FROM gd_meta WHERE key = 'registry_version'", &v, err);
     *version = (uint64_t)v;
     return st;
@@ -644,7 +644,7 @@ static gd_status pg_scan_kind(gd_store *base, gd_rec_kind kind, gd_scan_fn fn, v
 static gd_status pg_count(gd_store *base, gd_rec_kind kind, uint64_t *n, gd_err *err)
 {
     char sql[128];
-    long long v;
+    long long v = 0;
     snprintf(sql, sizeof sql, "SELECT count(*) FROM %s", sq_table_of(kind)->name);
     gd_status st = pg_query_int(pgs(base), sql, &v, err);
     *n = (uint64_t)v;

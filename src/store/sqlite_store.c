@@ -322,7 +322,7 @@ gd_status sq_query_int(sq_store *s, const char *sql, sqlite3_int64 *out, gd_err 
 static gd_status sq_count(gd_store *base, gd_rec_kind kind, uint64_t *n, gd_err *err)
 {
     char sql[128];
-    sqlite3_int64 v;
+    sqlite3_int64 v = 0;
     snprintf(sql, sizeof sql, "SELECT count(*) FROM %s", sq_table_of(kind)->name);
     gd_status st = sq_query_int(sq(base), sql, &v, err);
     *n = (uint64_t)v;
