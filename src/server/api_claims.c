@@ -518,7 +518,7 @@ static void get_eligibility(srv_req *r)
 }
 
 const srv_route srv_routes_claims[] = {
-    {"POST", "/claims", SRV_FACILITY | SRV_ADMIN, post_claims},
+    {"POST", "/claims", SRV_FACILITY | SRV_ADMIN | SRV_SLOW, post_claims},
     {"GET", "/claims", SRV_ANY, get_claims},
     {"GET", "/claims/*/*", SRV_ANY, get_claim},
     {"GET", "/claims/*/*/revisions/*", SRV_ANY, get_revision},

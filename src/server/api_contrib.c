@@ -641,6 +641,6 @@ const srv_route srv_routes_contrib[] = {
     {"GET", "/contrib/affected", SRV_STAFF, get_affected},
     {"GET", "/contrib/card", SRV_STAFF, get_card},
     {"GET", "/contrib/coverage", SRV_STAFF, get_coverage},
-    {"POST", "/contrib/declarations", SRV_MANAGER | SRV_ADMIN, srv_contrib_post_declarations},
+    {"POST", "/contrib/declarations", SRV_MANAGER | SRV_ADMIN | SRV_SLOW, srv_contrib_post_declarations},
     {NULL, NULL, 0, NULL},
 };

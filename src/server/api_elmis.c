@@ -570,9 +570,9 @@ static void get_bids(srv_req *r)
 
 const srv_route srv_routes_elmis[] = {
     {"GET", "/elmis/stock-reports", SRV_ANY, get_stock},
-    {"POST", "/elmis/stock-reports", SRV_FACILITY | SRV_ADMIN, el_post_stock},
+    {"POST", "/elmis/stock-reports", SRV_FACILITY | SRV_ADMIN | SRV_SLOW, el_post_stock},
     {"GET", "/elmis/bids", SRV_ANY, get_bids},
-    {"POST", "/elmis/bids", SRV_MANAGER | SRV_ADMIN, el_post_bids},
+    {"POST", "/elmis/bids", SRV_MANAGER | SRV_ADMIN | SRV_SLOW, el_post_bids},
     {"GET", "/elmis/validation", SRV_ANY, get_validation},
     {"GET", "/elmis/gaps", SRV_ANY, get_gaps},
     {"GET", "/elmis/warnings", SRV_ANY, get_warnings},

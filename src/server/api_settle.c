@@ -500,7 +500,7 @@ static void get_payfile(srv_req *r)
 
 const srv_route srv_routes_settle[] = {
     {"GET", "/settlements", SRV_ANY, get_settlements},
-    {"POST", "/settlements", SRV_MANAGER | SRV_ADMIN, post_settlements},
+    {"POST", "/settlements", SRV_MANAGER | SRV_ADMIN | SRV_SLOW, post_settlements},
     {"GET", "/settlements/*/*", SRV_ANY, get_settlement_versions},
     {"GET", "/settlements/*/*/payfile", SRV_MANAGER | SRV_ADMIN, get_payfile},
     {"GET", "/kpis", SRV_ANY, get_kpis},

@@ -24,10 +24,9 @@
 
 typedef struct gd_server gd_server;
 
-/* An upload holds its libmicrohttpd thread until its claims are verified,
- * and every keep-alive connection of that thread waits behind it: with 4
- * threads and 4 uploads in flight, eligibility checks waited seconds
- * (bench/surge.sh: p50 0.7 s, p99 8.4 s; with 16 threads 2.6 ms / 41 ms). */
+/* HTTP threads.  Uploads and other slow requests run on threads of their
+ * own with their connection suspended (srv_slow.c), so these threads only
+ * parse, authenticate and answer quick requests. */
 #define GD_SERVER_DEFAULT_THREADS 16
 
 typedef struct gd_server_opts {

@@ -10,6 +10,12 @@
  * dispatch() runs the route.  Handlers answer into req->out; respond()
  * turns that into an MHD response with the security headers every answer
  * carries.
+ *
+ * A slow route (SRV_SLOW) is authenticated and authorised on the
+ * HTTP thread, then its handler runs on a thread of long requests
+ * (srv_slow.c) while the connection is suspended: the job keeps the
+ * request (offloaded) in the conn_state, answers into it and resumes the
+ * connection; MHD then calls answer() once more, which sends that answer.
  */
 #include "server/srv.h"
 #include "server/srv_int.h"
@@ -28,9 +34,20 @@
 
 #define API_PREFIX "/api/v1"
 
+/* A slow route's request, handed to a thread of long requests. */
+typedef struct offloaded {
+    srv_req r;
+    const srv_route *route;
+    char params[4][160];             /* r.params point here */
+    const char **args;               /* r.args: the query arguments (MHD's strings, kept while suspended) */
+    size_t nargs, cap;
+    struct MHD_Connection *conn;
+} offloaded;
+
 typedef struct conn_state {
     gd_buf body;
     bool too_big;
+    offloaded *job;                  /* a slow route's request in flight or answered; owned */
 } conn_state;
 
 static const srv_route *const route_tables[] = {srv_routes_auth, srv_routes_claims, srv_routes_review,
@@ -147,36 +164,60 @@ static const srv_route *find_route(srv_req *r, char store[4][160], bool *path_kn
     return NULL;
 }
 
+/* Authenticates the caller of a non-public route and checks its role;
+ * false after answering (401/403). */
+static bool authorize(srv_req *r, const srv_route *rt, bool authenticated)
+{
+    if (rt->roles == SRV_PUBLIC) return true;
+    if (!authenticated && !srv_authenticate(r)) return false;
+    if (!(rt->roles & (1u << r->user.role)))
+        return srv_error(r, 403, "the %s role may not do this", gd_role_name(r->user.role));
+    return true;
+}
+
+/* A store connection of the pool for r (authentication reads it too);
+ * false after answering 500. */
+static bool take_db(srv_req *r)
+{
+    gd_err err;
+    gd_err_clear(&err);
+    r->db = srv_pool_get(r->srv->pool, &err);
+    if (!r->db) srv_fail(r, &err);
+    return r->db != NULL;
+}
+
+static void give_db(srv_req *r)
+{
+    srv_pool_put(r->srv->pool, r->db);
+    r->db = NULL;
+}
+
 static void run_route(srv_req *r, const srv_route *rt, bool authenticated)
 {
-    if (rt->roles != SRV_PUBLIC) {
-        if (!authenticated && !srv_authenticate(r)) return;
-        if (!(rt->roles & (1u << r->user.role))) {
-            srv_error(r, 403, "the %s role may not do this", gd_role_name(r->user.role));
-            return;
-        }
+    if (!take_db(r)) return;
+    if (authorize(r, rt, authenticated)) {
+        rt->handler(r);
+        if (!r->answered) srv_error(r, 500, "the handler gave no answer");
     }
-    rt->handler(r);
-    if (!r->answered) srv_error(r, 500, "the handler gave no answer");
+    give_db(r);
+}
+
+/* The route of r, or NULL after answering 404/405. */
+static const srv_route *route_of(srv_req *r, char store[4][160])
+{
+    bool known;
+    const srv_route *rt = find_route(r, store, &known);
+    if (!rt)
+        srv_error(r, known ? 405 : 404, known ? "method %s not allowed here" : "no such endpoint: %s",
+                  known ? r->method : r->path);
+    return rt;
 }
 
 static void dispatch_api(srv_req *r, bool authenticated)
 {
     char store[4][160];
-    bool known;
-    const srv_route *rt = find_route(r, store, &known);
-    if (!rt) {
-        srv_error(r, known ? 405 : 404, known ? "method %s not allowed here" : "no such endpoint: %s",
-                  known ? r->method : r->path);
-        return;
-    }
-    gd_err err;
-    gd_err_clear(&err);
-    r->db = srv_pool_get(r->srv->pool, &err);
-    if (!r->db) { srv_fail(r, &err); return; }
-    run_route(r, rt, authenticated);
-    srv_pool_put(r->srv->pool, r->db);
-    r->db = NULL;
+    const srv_route *rt = route_of(r, store);
+    if (rt) run_route(r, rt, authenticated);
 }
 
 void srv_dispatch_local(srv_req *r) { dispatch_api(r, true); }
@@ -236,11 +277,93 @@ static enum MHD_Result serve_file(gd_server *s, struct MHD_Connection *conn, con
     return ret;
 }
 
+/* ---- slow routes: run off the HTTP threads ------------------------------------ */
+
+static void free_offloaded(offloaded *o)
+{
+    if (!o) return;
+    gd_buf_free(&o->r.out);
+    free(o->args);
+    free(o);
+}
+
+static enum MHD_Result collect_arg(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+    (void)kind;
+    offloaded *o = cls;
+    if (o->nargs + 2 >= o->cap) return MHD_NO;
+    o->args[o->nargs++] = key;
+    o->args[o->nargs++] = value ? value : "";
+    return MHD_YES;
+}
+
+/* A copy of r for another thread: its own parameters, the query arguments
+ * as r.args (no MHD call off the HTTP thread), no connection. */
+static offloaded *offloaded_new(const srv_req *r, const srv_route *rt)
+{
+    offloaded *o = calloc(1, sizeof *o);
+    if (!o) return NULL;
+    int n = MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, NULL, NULL);
+    o->cap = 2 * (size_t)(n > 0 ? n : 0) + 1;
+    o->args = calloc(o->cap, sizeof *o->args);
+    if (!o->args) { free(o); return NULL; }
+    MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, collect_arg, o);
+    o->r = *r;
+    for (size_t i = 0; i < r->nparams; i++) {
+        snprintf(o->params[i], sizeof o->params[i], "%s", r->params[i]);
+        o->r.params[i] = o->params[i];
+    }
+    o->r.args = o->args;
+    o->r.conn = NULL;
+    o->route = rt;
+    o->conn = r->conn;
+    return o;
+}
+
+static void suspend_connection(void *arg) { MHD_suspend_connection(((offloaded *)arg)->conn); }
+
+static void run_offloaded(void *arg)
+{
+    offloaded *o = arg;
+    struct MHD_Connection *conn = o->conn;
+    run_route(&o->r, o->route, true);
+    MHD_resume_connection(conn);     /* the last touch: answer() may free o from here on */
+}
+
+/* Runs r's route: here, or (a slow route, once the caller is allowed) on
+ * a thread of long requests with the connection suspended.  True when
+ * offloaded: r.out went with the job, the answer comes at resumption. */
+static bool dispatch_http(conn_state *cs, srv_req *r)
+{
+    char store[4][160];
+    const srv_route *rt = route_of(r, store);
+    if (!rt) return false;
+    if (!(rt->roles & SRV_SLOW)) { run_route(r, rt, false); return false; }
+    if (!take_db(r)) return false;
+    bool allowed = authorize(r, rt, false);
+    give_db(r);
+    if (!allowed) return false;
+    offloaded *o = offloaded_new(r, rt);
+    if (!o) return srv_error(r, 500, "out of memory");
+    cs->job = o;
+    if (srv_slow_submit(r->srv->slow, suspend_connection, run_offloaded, o)) return true;
+    cs->job = NULL;
+    o->r.out = (gd_buf){0};          /* still r's */
+    free_offloaded(o);
+    return srv_error(r, 503, "the server is stopping");
+}
+
 /* ---- the MHD callbacks ------------------------------------------------------ */
 
 static enum MHD_Result answer_api(gd_server *s, struct MHD_Connection *conn, const char *url, const char *method,
                                   conn_state *cs)
 {
+    if (cs->job) {                   /* resumed: the slow route's answer is ready */
+        enum MHD_Result ret = respond(conn, &cs->job->r);
+        free_offloaded(cs->job);
+        cs->job = NULL;
+        return ret;
+    }
     srv_req r;
     memset(&r, 0, sizeof r);
     r.srv = s;
@@ -257,8 +380,8 @@ static enum MHD_Result answer_api(gd_server *s, struct MHD_Connection *conn, con
     r.status = 500;
     if (cs->too_big || !gd_buf_ok(&cs->body))
         srv_error(&r, 413, "request body larger than %zu bytes", s->opts.max_body);
-    else
-        dispatch_api(&r, false);
+    else if (dispatch_http(cs, &r))
+        return MHD_YES;
     enum MHD_Result ret = respond(conn, &r);
     gd_buf_free(&r.out);
     return ret;
@@ -328,6 +451,7 @@ static void completed(void *cls, struct MHD_Connection *conn, void **con_cls, en
     (void)code;
     conn_state *cs = *con_cls;
     if (!cs) return;
+    free_offloaded(cs->job);
     gd_buf_free(&cs->body);
     free(cs);
     *con_cls = NULL;
@@ -342,7 +466,8 @@ gd_status srv_http_start(gd_server *s, gd_err *err)
     const char *bind = s->opts.bind ? s->opts.bind : "127.0.0.1";
     if (inet_pton(AF_INET, bind, &addr.sin_addr) != 1)
         return gd_err_set(err, GD_EUSAGE, NULL, 0, "bind", "not an IPv4 address: %s", bind);
-    s->daemon = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG | MHD_USE_TURBO,
+    s->daemon = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG | MHD_USE_TURBO |
+                                     MHD_ALLOW_SUSPEND_RESUME,
                                  0, NULL, NULL, answer, s,
                                  MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
                                  MHD_OPTION_THREAD_POOL_SIZE, (unsigned)s->opts.threads,

@@ -48,11 +48,16 @@ enum {
     SRV_ADMIN = 1 << GD_ROLE_ADMIN,
     SRV_STAFF = SRV_REVIEWER | SRV_MANAGER | SRV_ADMIN,
     SRV_ANY = SRV_FACILITY | SRV_STAFF,
-    SRV_PUBLIC = 0                   /* no authentication (login, health) */
+    SRV_PUBLIC = 0,                  /* no authentication (login, health) */
+    /* Not a role: long work (an upload verified, a ledger posted).  The
+     * handler runs on a thread of long requests with the connection
+     * suspended, so the HTTP thread's other connections do not wait. */
+    SRV_SLOW = 1 << 16
 };
 
 typedef struct srv_submitter srv_submitter;   /* srv_submit.c */
 typedef struct srv_pool srv_pool;             /* srv_pool.c: store connections */
+typedef struct srv_slow_pool srv_slow_pool;   /* srv_slow.c: threads for long requests */
 
 struct gd_server {
     gd_server_opts opts;             /* strings owned (copied) */
@@ -64,6 +69,7 @@ struct gd_server {
     struct gd_contrib_rates *contrib_rates;   /* data_dir/contrib/ rates, loaded once; NULL when absent */
     srv_pool *pool;
     srv_submitter *submitter;
+    srv_slow_pool *slow;
 };
 
 typedef struct srv_req {
@@ -180,7 +186,7 @@ typedef void (*srv_handler)(srv_req *r);
 typedef struct srv_route {
     const char *method;
     const char *pattern;             /* "/claims/ * / *" without spaces: '*' matches one segment */
-    unsigned roles;                  /* SRV_* mask; SRV_PUBLIC = anyone */
+    unsigned roles;                  /* SRV_* mask; SRV_PUBLIC = anyone; | SRV_SLOW */
     srv_handler handler;
 } srv_route;
 

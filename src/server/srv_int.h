@@ -36,6 +36,17 @@ void srv_login_result(const char *login, const char *client, bool ok);
 /* The client's IP address as text. */
 void srv_client_address(srv_req *r, char *out, size_t size);
 
+/* Threads for long requests (srv_slow.c): srv_slow_submit calls
+ * before(arg) under the pool's lock (the caller suspends its connection
+ * there, so the job cannot resume it first), queues run(arg) and returns
+ * true; false once the pool is stopping (nothing called, nothing queued).
+ * srv_slow_stop lets every queued job run, then joins the threads (later
+ * submissions are refused); srv_slow_free stops and frees the pool. */
+gd_status srv_slow_start(srv_slow_pool **out, int nthreads, gd_err *err);
+bool srv_slow_submit(srv_slow_pool *p, void (*before)(void *arg), void (*run)(void *arg), void *arg);
+void srv_slow_stop(srv_slow_pool *p);
+void srv_slow_free(srv_slow_pool *p);
+
 /* A pool of store connections, one per concurrent request at most. */
 gd_status srv_pool_new(srv_pool **out, const char *path, gd_err *err);
 void srv_pool_free(srv_pool *p);

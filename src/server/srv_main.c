@@ -78,6 +78,11 @@ static gd_status open_engine(gd_server *s, gd_err *err)
     return st;
 }
 
+/* Threads for slow routes (uploads, ledger postings): a quarter of the
+ * HTTP threads, at least 2.  Their work mostly waits on the one
+ * submission thread, so more would only queue there. */
+static int slow_threads(int http_threads) { return http_threads / 4 > 2 ? http_threads / 4 : 2; }
+
 gd_status gd_server_start(gd_server **out, const gd_server_opts *opts, gd_err *err)
 {
     *out = NULL;
@@ -88,6 +93,7 @@ gd_status gd_server_start(gd_server **out, const gd_server_opts *opts, gd_err *e
     if (st == GD_OK) st = open_engine(s, err);
     if (st == GD_OK) st = srv_pool_new(&s->pool, s->opts.store_path, err);
     if (st == GD_OK) st = srv_submitter_start(&s->submitter, s, err);
+    if (st == GD_OK) st = srv_slow_start(&s->slow, slow_threads(s->opts.threads), err);
     if (st == GD_OK) st = srv_http_start(s, err);
     if (st != GD_OK) {
         gd_server_stop(s);
@@ -102,7 +108,9 @@ int gd_server_port(const gd_server *s) { return s->port; }
 void gd_server_stop(gd_server *s)
 {
     if (!s) return;
+    srv_slow_stop(s->slow);          /* the suspended requests finish and resume before the daemon stops */
     srv_http_stop(s);
+    srv_slow_free(s->slow);
     srv_submitter_stop(s->submitter);
     srv_pool_free(s->pool);
     gd_risk_free(s->risk);

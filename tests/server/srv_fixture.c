@@ -257,8 +257,10 @@ static bool exchange(const st_world *w, const char *head, size_t head_len, const
     memset(out, 0, sizeof *out);
     int fd = connect_local(w->port);
     if (fd < 0) return false;
+    /* No half-close (shutdown SHUT_WR) after the request, as no HTTP
+     * library does: libmicrohttpd takes the end of input of a suspended
+     * request (a submission being verified) for a client gone away. */
     bool ok = send_all(fd, head, head_len) && (!body || send_all(fd, body, body_len));
-    shutdown(fd, SHUT_WR);
     size_t len = 0;
     char *raw = ok ? read_all(fd, &len) : NULL;
     close(fd);

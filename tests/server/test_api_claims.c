@@ -1,14 +1,20 @@
 /*
  * test_api_claims.c — submitting claims (XML envelope and FHIR), the
  * claim list and detail with their role boundaries, revisions, and the
- * eligibility check.
+ * eligibility check; an upload in flight does not hold up the other
+ * requests of its HTTP thread.
  */
 #include "srvtest.h"
 #include "testutil.h"
 
+#include <pthread.h>
+#include <sqlite3.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 ST_WORLD_GROUP(3000, 300, 12)
 
@@ -277,6 +283,79 @@ static void eligibility_of_a_card(void **state)
     st_reply_free(&r);
 }
 
+/* ---- an upload in flight leaves its HTTP thread free ------------------------------ */
+
+typedef struct upload {
+    st_world w;                      /* W on the one-thread server's port */
+    st_reply reply;
+    atomic_bool done;
+} upload;
+
+static void *run_upload(void *arg)
+{
+    upload *u = arg;
+    size_t len;
+    char *body = tu_read_file(u->w.claim_file[0], &len);
+    char h[200];
+    snprintf(h, sizeof h, "Authorization: Bearer %s\r\n", u->w.token[ST_FACILITY]);
+    if (body) st_call(&u->w, "POST", "/api/v1/claims", h, body, len, "application/xml", &u->reply);
+    free(body);
+    atomic_store(&u->done, true);
+    return NULL;
+}
+
+static double now_seconds(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/* A server with ONE HTTP thread; another connection holds the store's
+ * write lock, so a submission (which must write its source and decisions)
+ * cannot finish.  A health check and an eligibility read sent meanwhile on
+ * the same server are answered at once, before the submission, which
+ * completes (200) once the lock is released.  With the submission run on
+ * the HTTP thread, they would wait for it (and it for the lock). */
+static void an_upload_in_flight_does_not_hold_the_http_thread(void **state)
+{
+    (void)state;
+    gd_server_opts o = {.store_path = W->store_path, .data_dir = GD_SOURCE_DIR "/data", .port = 0, .threads = 1,
+                        .max_body = 1 << 20};
+    gd_server *one;
+    gd_err err;
+    gd_err_clear(&err);
+    assert_int_equal(gd_server_start(&one, &o, &err), GD_OK);
+    upload *u = calloc(1, sizeof *u);
+    u->w = *W;
+    u->w.port = gd_server_port(one);
+    sqlite3 *lock;
+    assert_int_equal(sqlite3_open(W->store_path, &lock), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(lock, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
+    pthread_t t;
+    assert_int_equal(pthread_create(&t, NULL, run_upload, u), 0);
+    usleep(300 * 1000);              /* the upload is read and waits on the lock */
+    double t0 = now_seconds();
+    st_reply health;
+    assert_true(st_call(&u->w, "GET", "/api/v1/health", NULL, NULL, 0, NULL, &health));
+    double waited = now_seconds() - t0;
+    bool upload_pending = !atomic_load(&u->done);
+    assert_int_equal(sqlite3_exec(lock, "ROLLBACK", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(lock);
+    pthread_join(t, NULL);
+    assert_int_equal(health.status, 200);
+    assert_true(upload_pending);
+    assert_true(waited < 2.0);
+    assert_int_equal(u->reply.status, 200);
+    json_object *a = st_json(&u->reply);
+    assert_true(all_claims_are(a, "unchanged", W->facility[0]) > 0);
+    json_object_put(a);
+    st_reply_free(&health);
+    st_reply_free(&u->reply);
+    free(u);
+    gd_server_stop(one);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -289,6 +368,7 @@ int main(void)
         cmocka_unit_test(claim_detail_and_boundaries),
         cmocka_unit_test(one_revision),
         cmocka_unit_test(eligibility_of_a_card),
+        cmocka_unit_test(an_upload_in_flight_does_not_hold_the_http_thread),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
