@@ -10,19 +10,31 @@
  *     nothing: another worker meanwhile skips its locked shards and decides
  *     the rest, the killed batch's claims are still queued and undecided,
  *     a last worker decides them, and every claim then has exactly one
- *     decision, with the same checksum as the clean run.
+ *     decision, with the same checksum as the clean run;
+ *   - workers SIGKILLed at seeded random moments lose nothing: 8 rounds of
+ *     one or two workers committing one small shard at a time (64 shards),
+ *     each worker killed after a random number of the round's commits plus
+ *     a random part of a batch (read from their stderr, so the kills land
+ *     mid-work however slow the machine); after every kill, even while the
+ *     other worker runs, each claim is decided once or still queued (never
+ *     both, never twice, every shard's count matching its claims), and a
+ *     last worker ends with the clean run's checksum and money totals; at
+ *     least half the kills must land while a worker ran with work left.
  * Workers run as processes of the real binary (GD_BINARY).
  */
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "testutil.h"
 #include "pgtest.h"
 
+#include "base/rng.h"
 #include "registry/registry.h"
 #include "store/queue.h"
 #include "synth/synth.h"
@@ -91,8 +103,8 @@ static void exec_sql(const world *w, const char *sql)
 }
 
 /* The country imported (once, into a fresh schema), no decision, and all
- * its claims queued (16 shards). */
-static void prepare(world *w)
+ * its claims queued (into nshards shards). */
+static void prepare_shards(world *w, int nshards)
 {
     gd_store *s;
     gd_err err;
@@ -113,14 +125,16 @@ static void prepare(world *w)
     snprintf(claims, sizeof claims, "%s/claims", w->dir);
     const char *cp[] = {claims};
     gd_enqueue_stats es;
-    check(gd_worker_enqueue(s, cp, 1, 16, NULL, NULL, &es, &err), &err, "enqueue");
+    check(gd_worker_enqueue(s, cp, 1, nshards, NULL, NULL, &es, &err), &err, "enqueue");
     assert_int_equal(es.claims, CLAIMS);
     uint64_t queued, shards;
     check(gd_queue_counts(s, &queued, &shards, &err), &err, "counts");
     assert_int_equal(queued, CLAIMS);
-    assert_true(shards > 1 && shards <= 16);
+    assert_true(shards > 1 && shards <= (uint64_t)nshards);
     gd_store_close(s);
 }
+
+static void prepare(world *w) { prepare_shards(w, 16); }
 
 /* Starts `giamdinh worker --db url --batch N --decided-at ... --data ... [extra...]`
  * (extra NULL-terminated), its stderr to *err_fd when err_fd is not NULL. */
@@ -211,14 +225,41 @@ static tally clean_run(world *w, int workers)
     return t;
 }
 
+/* The clean one-worker run's figures, kept for the later tests. */
+static void keep_clean(world *w, const tally *one)
+{
+    snprintf(w->clean_checksum, sizeof w->clean_checksum, "%s", one->checksum);
+    w->clean_allowed = one->allowed;
+    w->clean_fund_pays = one->fund_pays;
+}
+
+/* A test run alone: the clean run first. */
+static void need_clean(world *w)
+{
+    if (w->clean_checksum[0]) return;
+    tally one = clean_run(w, 1);
+    keep_clean(w, &one);
+}
+
+/* Every claim decided exactly once, and the clean run's figures. */
+static void ends_like_the_clean_run(const world *w)
+{
+    tally end = tally_of(w);
+    assert_int_equal(end.queued, 0);
+    assert_int_equal(end.decisions, CLAIMS);        /* every claim exactly one decision */
+    assert_int_equal(end.claims, CLAIMS);
+    assert_int_equal(end.heads, CLAIMS);
+    assert_int_equal(end.allowed, w->clean_allowed);
+    assert_int_equal(end.fund_pays, w->clean_fund_pays);
+    assert_string_equal(end.checksum, w->clean_checksum);
+}
+
 static void one_and_two_workers_decide_the_same(void **state)
 {
     world *w = *state;
     if (!pgt_available()) skip();
     tally one = clean_run(w, 1), two = clean_run(w, 2);
-    snprintf(w->clean_checksum, sizeof w->clean_checksum, "%s", one.checksum);
-    w->clean_allowed = one.allowed;
-    w->clean_fund_pays = one.fund_pays;
+    keep_clean(w, &one);
     assert_int_equal(one.allowed, two.allowed);
     assert_int_equal(one.fund_pays, two.fund_pays);
     assert_string_equal(one.checksum, two.checksum);
@@ -243,12 +284,7 @@ static void a_worker_killed_mid_batch_loses_nothing(void **state)
 {
     world *w = *state;
     if (!pgt_available()) skip();
-    if (!w->clean_checksum[0]) {           /* run alone: the clean run first */
-        tally one = clean_run(w, 1);
-        snprintf(w->clean_checksum, sizeof w->clean_checksum, "%s", one.checksum);
-        w->clean_allowed = one.allowed;
-        w->clean_fund_pays = one.fund_pays;
-    }
+    need_clean(w);
     prepare(w);
     int fd;
     const char *const stall[] = {"--stall-before-commit", "60", NULL};
@@ -268,14 +304,187 @@ static void a_worker_killed_mid_batch_loses_nothing(void **state)
     assert_int_equal(killed.queued, held);          /* the killed batch went back to the queue */
     assert_int_equal(killed.decisions, CLAIMS - held);
     assert_int_equal(wait_worker(start_worker(w, "100", quiet, NULL)), 0);
-    tally end = tally_of(w);
-    assert_int_equal(end.queued, 0);
-    assert_int_equal(end.decisions, CLAIMS);        /* every claim exactly one decision */
-    assert_int_equal(end.claims, CLAIMS);
-    assert_int_equal(end.heads, CLAIMS);
-    assert_int_equal(end.allowed, w->clean_allowed);
-    assert_int_equal(end.fund_pays, w->clean_fund_pays);
-    assert_string_equal(end.checksum, w->clean_checksum);
+    ends_like_the_clean_run(w);
+}
+
+/* ---- workers killed at random moments ----------------------------------- */
+
+#define KILL_ROUNDS 8
+#define KILL_SHARDS 64             /* about 9 claims each: a commit per shard */
+
+/* Waits (up to 10 s) until no dead worker's session holds a shard. */
+static void wait_unlocked(const world *w)
+{
+    for (int i = 0; i < 200 && shards_locked(w); i++) usleep(50000);
+    assert_false(shards_locked(w));
+}
+
+/* What must hold at any moment, whatever was killed when: each claim
+ * decided (one decision, one head) or still queued, never both, and each
+ * shard's row counting its queued claims (none stranded).  Returns how
+ * many claims are queued. */
+static long long check_consistent(const world *w)
+{
+    PGconn *c = PQconnectdb(w->url);
+    assert_int_equal(PQstatus(c), CONNECTION_OK);
+    PGresult *r = PQexec(c,
+        "SELECT (SELECT count(*) FROM decisions), (SELECT count(DISTINCT (facility, claim_key)) FROM decisions),"
+        " (SELECT count(*) FROM claim_heads), (SELECT count(*) FROM claim_queue),"
+        " (SELECT count(DISTINCT (facility, claim_key)) FROM claim_queue),"
+        " (SELECT count(*) FROM claim_queue q WHERE EXISTS (SELECT 1 FROM decisions d"
+        "   WHERE d.facility = q.facility AND d.claim_key = q.claim_key)),"
+        " (SELECT count(*) FROM (SELECT shard, count(*) AS n FROM claim_queue GROUP BY shard) q"
+        "   FULL JOIN queue_shards s USING (shard) WHERE coalesce(q.n, 0) <> coalesce(s.claims, 0))");
+    assert_int_equal(PQresultStatus(r), PGRES_TUPLES_OK);
+    long long v[7];
+    for (int i = 0; i < 7; i++) v[i] = strtoll(PQgetvalue(r, 0, i), NULL, 10);
+    PQclear(r);
+    PQfinish(c);
+    assert_int_equal(v[0], v[1]);             /* no claim decided twice */
+    assert_int_equal(v[2], v[1]);             /* one head per decided claim */
+    assert_int_equal(v[3], v[4]);             /* no claim queued twice */
+    assert_int_equal(v[5], 0);                /* none both decided and queued */
+    assert_int_equal(v[1] + v[4], CLAIMS);    /* none lost */
+    assert_int_equal(v[6], 0);                /* every shard's count right */
+    return v[4];
+}
+
+static double seconds_now(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/* The workers of a round, their stderr read line by line. */
+typedef struct crew {
+    int n;
+    pid_t pid[2];
+    int fd[2];                    /* -1: read to its end, or killed */
+    char line[2][256];
+    size_t len[2];
+} crew;
+
+/* One byte of worker i's stderr; true when it ends a "worker: batch N:"
+ * line (the worker prints one per committed batch). */
+static bool read_byte(crew *c, int i)
+{
+    char ch;
+    if (read(c->fd[i], &ch, 1) != 1) {
+        close(c->fd[i]);
+        c->fd[i] = -1;
+        return false;
+    }
+    if (ch != '\n') {
+        if (c->len[i] < sizeof c->line[i] - 1) c->line[i][c->len[i]++] = ch;
+        return false;
+    }
+    c->line[i][c->len[i]] = 0;
+    c->len[i] = 0;
+    return strncmp(c->line[i], "worker: batch ", 14) == 0 && strchr(c->line[i] + 14, ':');
+}
+
+/* Reads until some worker's next commit; false when all have ended. */
+static bool next_commit(crew *c)
+{
+    for (;;) {
+        struct pollfd p[2];
+        int who[2], np = 0;
+        for (int i = 0; i < c->n; i++)
+            if (c->fd[i] >= 0) { p[np] = (struct pollfd){.fd = c->fd[i], .events = POLLIN}; who[np++] = i; }
+        if (np == 0) return false;
+        assert_true(poll(p, (nfds_t)np, -1) > 0);
+        for (int j = 0; j < np; j++)
+            if (p[j].revents && read_byte(c, who[j])) return true;
+    }
+}
+
+/* SIGKILLs a worker; whether it was still running (a worker that ended by
+ * itself must have succeeded). */
+static bool kill_worker(pid_t pid)
+{
+    int status = 0;
+    pid_t got = waitpid(pid, &status, WNOHANG);
+    assert_true(got == 0 || got == pid);
+    if (got == 0) {
+        kill(pid, SIGKILL);
+        assert_int_equal(waitpid(pid, &status, 0), pid);
+    }
+    if (WIFEXITED(status)) assert_int_equal(WEXITSTATUS(status), 0);
+    return got == 0 && WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL;
+}
+
+/* Shards still queued. */
+static long long shards_queued(const world *w)
+{
+    gd_store *s;
+    gd_err err;
+    gd_store_opts so = {.core_only = true};
+    check(gd_store_open(&s, w->url, &so, &err), &err, "open");
+    uint64_t queued, shards;
+    check(gd_queue_counts(s, &queued, &shards, &err), &err, "counts");
+    gd_store_close(s);
+    return (long long)shards;
+}
+
+/* One round: n workers started together (--batch 1: a commit per shard),
+ * SIGKILLed one by one at random moments: each after the round's k-th
+ * commit (k drawn in 1..a third of the shards left, ascending), then 0 to 2
+ * commit gaps later.  How many kills landed (worker running, claims left). */
+static int kill_round(const world *w, gd_rng *rng, int n)
+{
+    long long most = shards_queued(w) / 3, at[2];
+    for (int i = 0; i < n; i++) at[i] = 1 + (long long)gd_rng_below(rng, (uint64_t)(most > 1 ? most : 1));
+    if (n == 2 && at[1] < at[0]) { long long t = at[0]; at[0] = at[1]; at[1] = t; }
+    int first = (int)gd_rng_below(rng, (uint64_t)n), landed = 0;
+    crew c = {.n = n};
+    for (int i = 0; i < n; i++) c.pid[i] = start_worker(w, "1", NULL, &c.fd[i]);
+    long long commits = 0;
+    double last = 0, gap = 0.02;
+    bool more = true;
+    for (int v = 0; v < n; v++) {
+        while (more && commits < at[v] && (more = next_commit(&c))) {
+            double now = seconds_now();
+            if (commits++ > 0 && now - last > 0.002) gap = now - last;   /* not the start-up */
+            last = now;
+        }
+        long us = (long)gd_rng_below(rng, (uint64_t)(gap * 2e6) + 1);
+        struct timespec t = {us / 1000000, (us % 1000000) * 1000};
+        if (more) nanosleep(&t, NULL);
+        int i = (first + v) % n;
+        bool running = kill_worker(c.pid[i]);
+        if (c.fd[i] >= 0) close(c.fd[i]);
+        c.fd[i] = -1;
+        landed += check_consistent(w) > 0 && running;
+    }
+    wait_unlocked(w);
+    return landed;
+}
+
+static void workers_killed_at_random_moments_lose_nothing(void **state)
+{
+    world *w = *state;
+    if (!pgt_available()) skip();
+    need_clean(w);
+    prepare_shards(w, KILL_SHARDS);
+    gd_rng rng;
+    gd_rng_seed(&rng, 11, 1);
+    int attempted = 0, landed = 0;
+    double t0 = seconds_now();
+    for (int round = 0; round < KILL_ROUNDS; round++) {
+        int n = 1 + (int)gd_rng_below(&rng, 2);
+        attempted += n;
+        landed += kill_round(w, &rng, n);
+    }
+    double kills = seconds_now() - t0;
+    long long left = check_consistent(w);
+    t0 = seconds_now();
+    assert_int_equal(wait_worker(start_worker(w, "20", quiet, NULL)), 0);
+    printf("worker kills: %d of %d landed in %.2f s; the last worker decided the %lld claims left in %.2f s\n",
+           landed, attempted, kills, left, seconds_now() - t0);
+    fflush(stdout);
+    ends_like_the_clean_run(w);
+    assert_true(2 * landed >= attempted);
 }
 
 int main(void)
@@ -283,6 +492,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(one_and_two_workers_decide_the_same),
         cmocka_unit_test(a_worker_killed_mid_batch_loses_nothing),
+        cmocka_unit_test(workers_killed_at_random_moments_lose_nothing),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
