@@ -6,6 +6,7 @@
 
 #include "server/server.h"
 
+#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -65,8 +66,16 @@ int cmd_serve(int argc, char **argv)
     return cli_serve(&me, &o);
 }
 
+/* A service runs for months: buffers of a megabyte or more (request
+ * bodies, a submission's claims and decisions) get pages of their own,
+ * given back when freed.  glibc's default raises this threshold to 32 MiB
+ * after the first such free, and those buffers then stay in the heap, so
+ * the resident size only ever rises with the largest upload seen. */
+static void keep_large_buffers_out_of_the_heap(void) { mallopt(M_MMAP_THRESHOLD, 1 << 20); }
+
 int cli_serve(const cli_command *me, const gd_server_opts *o)
 {
+    keep_large_buffers_out_of_the_heap();
     gd_server *s;
     gd_err err;
     gd_err_clear(&err);

@@ -23,6 +23,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <stdarg.h>
@@ -397,14 +398,15 @@ static enum MHD_Result refuse_too_big(gd_server *s, struct MHD_Connection *conn)
     return ret;
 }
 
-static bool declared_too_big(struct MHD_Connection *conn, size_t max)
+/* The body's declared Content-Length: 0 when absent, -1 when malformed. */
+static long long declared_length(struct MHD_Connection *conn)
 {
     const char *len = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
-    if (!len) return false;
+    if (!len) return 0;
     errno = 0;
     char *end;
     unsigned long long n = strtoull(len, &end, 10);
-    return errno != 0 || *end != '\0' || n > max;
+    return errno != 0 || *end != '\0' || n > (unsigned long long)LLONG_MAX ? -1 : (long long)n;
 }
 
 static enum MHD_Result answer(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
@@ -416,10 +418,13 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *conn, const char
     if (!cs) {
         cs = calloc(1, sizeof *cs);
         if (!cs) return MHD_NO;
-        gd_buf_init(&cs->body, 0);
         *con_cls = cs;
-        /* A declared body over the limit is refused before a byte of it is read. */
-        if (declared_too_big(conn, s->opts.max_body)) return refuse_too_big(s, conn);
+        /* A declared body over the limit is refused before a byte of it is
+         * read; one within it gets its whole room at once (no doubling, no
+         * copies: a 10 MB upload takes 10 MB). */
+        long long declared = declared_length(conn);
+        if (declared < 0 || (unsigned long long)declared > s->opts.max_body) return refuse_too_big(s, conn);
+        gd_buf_init(&cs->body, (size_t)declared + 1);
         return MHD_YES;
     }
     if (*upload_size) {
