@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "fuzz_files.h"
+#include "fuzz_store.h"
 #include "registry/registry.h"
 #include "server/srv_int.h"
 #include "synth/synth.h"
@@ -34,13 +35,6 @@
 static gd_server *server;
 static gd_user users[4];             /* admin, manager, reviewer, facility */
 static const char *const role_names[4] = {"admin", "manager", "reviewer", "facility"};
-
-static void fail(const char *what, const gd_err *e)
-{
-    char buf[900];
-    fprintf(stderr, "fuzz_http: %s: %s\n", what, gd_err_format(e, buf, sizeof buf));
-    abort();
-}
 
 /* The country: synthesised, imported, verified (except nothing held back). */
 static void make_world(const char *dir, const char *store_path)
@@ -55,23 +49,22 @@ static void make_world(const char *dir, const char *store_path)
     o.claims = 40;
     o.seed = 1;
     o.threads = 1;
-    if (gd_synth_run(&o, NULL, &err) != GD_OK) fail("synth", &err);
-    gd_store *db;
-    if (gd_store_open(&db, store_path, NULL, &err) != GD_OK) fail("store", &err);
+    if (gd_synth_run(&o, NULL, &err) != GD_OK) fz_fail("synth", &err);
+    gd_store *db = fz_store_open(store_path);
     const char *paths[] = {dir};
     gd_import_opts io = {0};
     gd_import_report rep;
-    if (gd_import_paths(db, paths, 1, &io, &rep, &err) != GD_OK) fail("import", &err);
+    if (gd_import_paths(db, paths, 1, &io, &rep, &err) != GD_OK) fz_fail("import", &err);
     gd_import_report_free(&rep);
     gd_engine e;
-    if (gd_engine_open(&e, db, GD_SOURCE_DIR "/data", NULL, &err) != GD_OK) fail("engine", &err);
+    if (gd_engine_open(&e, db, GD_SOURCE_DIR "/data", NULL, &err) != GD_OK) fz_fail("engine", &err);
     char claims[600];
     snprintf(claims, sizeof claims, "%s/claims", dir);
     const char *cp[] = {claims};
     gd_batch_opts bo = {.threads = 1, .store = db};
     gd_batch_summary sum;
     gd_status st = gd_verify_batch(e.v, cp, 1, &bo, &sum, &err);
-    if (st != GD_OK && st != GD_EINPUT) fail("verify", &err);
+    if (st != GD_OK && st != GD_EINPUT) fz_fail("verify", &err);
     gd_engine_close(&e);
     /* One user per role; the facility user has the first claim file's facility. */
     for (int i = 0; i < 4; i++) {
@@ -81,7 +74,7 @@ static void make_world(const char *dir, const char *store_path)
         snprintf(u->login, sizeof u->login, "fuzz-%s", role_names[i]);
         snprintf(u->name, sizeof u->name, "Fuzz %s", role_names[i]);
         if (u->role == GD_ROLE_FACILITY) snprintf(u->facility, sizeof u->facility, "01001");
-        if (gd_server_add_user(db, u, "fuzz password", true, &u->id, &err) != GD_OK) fail("user", &err);
+        if (gd_server_add_user(db, u, "fuzz password", true, &u->id, &err) != GD_OK) fz_fail("user", &err);
     }
     gd_store_close(db);
 }
@@ -98,7 +91,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
                          .max_body = 1 << 20};
     gd_err err;
     gd_err_clear(&err);
-    if (gd_server_start(&server, &so, &err) != GD_OK) fail("server", &err);
+    if (gd_server_start(&server, &so, &err) != GD_OK) fz_fail("server", &err);
     return 0;
 }
 

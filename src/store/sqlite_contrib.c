@@ -5,10 +5,11 @@
  * issue, the citizen lookup, the ledger check.
  *
  * Bulk paths as elsewhere in the store: one transaction per command,
- * statements prepared once per call and reused, multi-row INSERTs of
- * CHUNK rows, rows written in key order.  Balances are written from the
- * book's sums (C); the ledger check recomputes them from the entries with
- * SQL, so the two computations check each other.
+ * statements prepared once per call (the CHUNK-row ones when first
+ * needed) and reused, multi-row INSERTs of CHUNK rows, rows written in
+ * key order.  Balances are written from the book's sums (C); the ledger
+ * check recomputes them from the entries with SQL, so the two
+ * computations check each other.
  */
 #include "store/contrib_store.h"
 #include "store/sqlite_internal.h"
@@ -74,6 +75,14 @@ static gd_status prepare_insert(sq_store *s, const char *head, int ncols, int ro
     gd_status r = gd_buf_ok(&b) ? prepare(s, gd_buf_cstr(&b), st, err) : gd_err_set(err, GD_ENOMEM, NULL, 0, NULL, "out of memory");
     gd_buf_free(&b);
     return r;
+}
+
+/* The CHUNK-row form of an insert, prepared on first use (*st is NULL until
+ * then): a write of fewer rows (a request, a small file) never parses a
+ * statement of thousands of parameters. */
+static gd_status chunk_insert(sq_store *s, const char *head, int ncols, const char *tail, sqlite3_stmt **st, gd_err *err)
+{
+    return *st ? GD_OK : prepare_insert(s, head, ncols, CHUNK, tail, st, err);
 }
 
 /* ---- transactions --------------------------------------------------------------- */
@@ -287,10 +296,10 @@ static gd_status insert_entries(sq_store *s, const gd_contrib_rates *r, const gd
                                 gd_err *err)
 {
     sqlite3_stmt *many = NULL, *one = NULL;
-    gd_status st = prepare_insert(s, ENTRY_HEAD, 10, CHUNK, NULL, &many, err);
-    if (st == GD_OK) st = prepare_insert(s, ENTRY_HEAD, 10, 1, NULL, &one, err);
+    gd_status st = prepare_insert(s, ENTRY_HEAD, 10, 1, NULL, &one, err);
     size_t i = 0;
     for (; st == GD_OK && i + CHUNK <= n; i += CHUNK) {
+        if ((st = chunk_insert(s, ENTRY_HEAD, 10, NULL, &many, err)) != GD_OK) break;
         for (int k = 0; k < CHUNK; k++) bind_entry(many, k * 10, r, b, &v[i + (size_t)k]);
         st = step_done(s, many, "inserting ledger entries", err);
     }
@@ -374,8 +383,7 @@ static void bind_bal(sqlite3_stmt *st, int base, const gd_contrib_rates *r, cons
 static gd_status write_balances(sq_store *s, const gd_contrib_rates *r, const gd_book *b, const bool *touched, gd_err *err)
 {
     sqlite3_stmt *many = NULL, *one = NULL;
-    gd_status st = prepare_insert(s, BAL_HEAD, 6, CHUNK, BAL_TAIL, &many, err);
-    if (st == GD_OK) st = prepare_insert(s, BAL_HEAD, 6, 1, BAL_TAIL, &one, err);
+    gd_status st = prepare_insert(s, BAL_HEAD, 6, 1, BAL_TAIL, &one, err);
     bal_row *v = NULL;
     bal_out out[CHUNK];
     int nout = 0;
@@ -393,6 +401,7 @@ static gd_status write_balances(sq_store *s, const gd_contrib_rates *r, const gd
             if (!v[i].fresh) continue;
             out[nout++] = (bal_out){acc->emp.id, v[i]};
             if (nout < CHUNK) continue;
+            if ((st = chunk_insert(s, BAL_HEAD, 6, BAL_TAIL, &many, err)) != GD_OK) break;
             for (int k = 0; k < CHUNK; k++) bind_bal(many, k * 6, r, &out[k]);
             st = step_done(s, many, "writing balances", err);
             nout = 0;
@@ -527,11 +536,7 @@ static gd_status insert_decls(sq_store *s, const decl_key *k, size_t n, const gd
                               gd_declaration *old, gd_err *err)
 {
     sqlite3_stmt *many = NULL, *one = NULL, *range = NULL, *any = NULL, *plain = NULL;
-    gd_status st = prepare_insert(s, DECL_HEAD, 7, CHUNK, DECL_TAIL, &many, err);
-    if (st == GD_OK) st = prepare_insert(s, DECL_HEAD, 7, 1, DECL_TAIL, &one, err);
-    /* A fresh month's lines are plain appends (no conflict to resolve: the
-     * keys were checked for duplicates and nothing of the month is stored). */
-    if (st == GD_OK) st = prepare_insert(s, DECL_HEAD, 7, CHUNK, NULL, &plain, err);
+    gd_status st = prepare_insert(s, DECL_HEAD, 7, 1, DECL_TAIL, &one, err);
     if (st == GD_OK) st = prepare(s, DECL_RANGE, &range, err);
     if (st == GD_OK) st = prepare(s, "SELECT 1 FROM contrib_declarations WHERE period = ?1 LIMIT 1", &any, err);
     gd_month checked = -1;
@@ -549,6 +554,10 @@ static gd_status insert_decls(sq_store *s, const decl_key *k, size_t n, const gd
         }
         bool append = fresh && k[i + m - 1].period == checked;
         if (!append) st = find_stored(s, range, k + i, m, decl, old, err);
+        /* A fresh month's lines are plain appends (no conflict to resolve: the
+         * keys were checked for duplicates and nothing of the month is stored). */
+        if (st == GD_OK && m == CHUNK)
+            st = append ? chunk_insert(s, DECL_HEAD, 7, NULL, &plain, err) : chunk_insert(s, DECL_HEAD, 7, DECL_TAIL, &many, err);
         sqlite3_stmt *ins = m == CHUNK ? (append ? plain : many) : one;
         for (size_t j = 0; st == GD_OK && j < m; j++) bind_decl(ins, (int)j * 7, &k[i + j], &k[i + j].d);
         if (st == GD_OK) st = step_done(s, ins, "inserting declarations", err);
@@ -580,10 +589,10 @@ static void bind_job(sqlite3_stmt *st, int base, const job *j)
 static gd_status write_jobs(sq_store *s, const job *v, size_t m, gd_err *err)
 {
     sqlite3_stmt *many = NULL, *one = NULL;
-    gd_status st = prepare_insert(s, JOB_HEAD, 4, CHUNK, JOB_TAIL, &many, err);
-    if (st == GD_OK) st = prepare_insert(s, JOB_HEAD, 4, 1, JOB_TAIL, &one, err);
+    gd_status st = prepare_insert(s, JOB_HEAD, 4, 1, JOB_TAIL, &one, err);
     size_t i = 0;
     for (; st == GD_OK && i + CHUNK <= m; i += CHUNK) {
+        if ((st = chunk_insert(s, JOB_HEAD, 4, JOB_TAIL, &many, err)) != GD_OK) break;
         for (int j = 0; j < CHUNK; j++) bind_job(many, j * 4, &v[i + (size_t)j]);
         st = step_done(s, many, "writing employment", err);
     }

@@ -253,18 +253,39 @@ static gd_status sq_put(gd_store *base, gd_rec_kind kind, const void *recs, size
 
 /* ---- scan, count, has --------------------------------------------------- */
 
+#define SCAN_FIRST 64                /* records the scan buffer holds at first */
+
+/* Makes room for record k in *buf (*cap records of size bytes), growing
+ * it fourfold up to SCAN_BATCH: a small table is read without allocating
+ * a whole batch of records (a snapshot of a small store scans every kind;
+ * under ASan each large block is an mmap and munmap). */
+static bool scan_room(char **buf, size_t *cap, size_t k, size_t size)
+{
+    if (k < *cap) return true;
+    size_t n = *cap * 4 < SCAN_BATCH ? *cap * 4 : SCAN_BATCH;
+    char *p = realloc(*buf, n * size);
+    if (!p) return false;
+    *buf = p;
+    *cap = n;
+    return true;
+}
+
 static gd_status scan_rows(sq_store *s, sqlite3_stmt *st, gd_rec_kind kind, gd_scan_fn fn,
                            void *ctx, gd_err *err)
 {
     const sq_table *t = sq_table_of(kind);
-    size_t size = gd_rec_size(kind), k = 0;
-    char *buf = malloc(SCAN_BATCH * size);
+    size_t size = gd_rec_size(kind), k = 0, cap = SCAN_FIRST;
+    char *buf = malloc(cap * size);
     if (!buf) return gd_err_set(err, GD_ENOMEM, NULL, 0, NULL, "out of memory");
     sq_text text = {.failed = false};
     gd_arena_init(&text.arena, 1 << 16);
     gd_status status = GD_OK;
     int rc = SQLITE_DONE, stop = 0;
     while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (!scan_room(&buf, &cap, k, size)) {
+            text.failed = true;
+            break;
+        }
         t->read(st, buf + k * size, &text);
         if (++k < SCAN_BATCH) continue;
         if (text.failed) break;

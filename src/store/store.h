@@ -261,4 +261,23 @@ typedef int (*gd_enrolment_scan_fn)(void *ctx, const gd_enrolment *rows, size_t 
 gd_status gd_store_scan_enrolment(gd_store *s, gd_date from, gd_date to, gd_enrolment_scan_fn fn,
                                   void *ctx, gd_err *err);
 
+/* ---- images, for tests and fuzzing (src/store/sqlite_image.c) ----------- */
+
+/* A copy of a whole SQLite store, held in memory, to put back later: a
+ * test or a fuzz target builds its starting store once and restores it
+ * before every case instead of creating the schema anew.  Meant for small
+ * stores: the image is the whole database.  Restoring undoes everything
+ * written since the image was taken, import log and registry version
+ * included; the image must come from a store of the same schema version
+ * (else GD_EUSAGE).  Both calls are GD_EUSAGE on a PostgreSQL store and
+ * inside an import, a read or a transaction; restore also on a read-only
+ * store.  An image may be restored any number of times, into any such
+ * store.  An in-memory (":memory:") store is restored without a rollback
+ * journal: a failed restore (out of memory) leaves it damaged, to be
+ * restored again or closed. */
+typedef struct gd_store_image gd_store_image;
+gd_status gd_store_image_take(gd_store *s, gd_store_image **out, gd_err *err);
+gd_status gd_store_image_restore(gd_store *s, const gd_store_image *img, gd_err *err);
+void gd_store_image_free(gd_store_image *img);
+
 #endif
