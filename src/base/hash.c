@@ -27,15 +27,8 @@ uint64_t gd_hash_bytes(const char *s, size_t n)
 
 static gd_status alloc_table(gd_index *ix, size_t cap)
 {
-    ix->tags = calloc(cap, sizeof *ix->tags);
-    ix->records = malloc(cap * sizeof *ix->records);
-    if (!ix->tags || !ix->records) {
-        free(ix->tags);
-        free(ix->records);
-        ix->tags = NULL;
-        ix->records = NULL;
-        return GD_ENOMEM;
-    }
+    ix->slots = calloc(cap, sizeof *ix->slots);
+    if (!ix->slots) return GD_ENOMEM;
     ix->cap = cap;
     return GD_OK;
 }
@@ -52,8 +45,7 @@ gd_status gd_index_init(gd_index *ix, size_t expected, gd_index_key_fn key_of, c
 
 void gd_index_free(gd_index *ix)
 {
-    free(ix->tags);
-    free(ix->records);
+    free(ix->slots);
     memset(ix, 0, sizeof *ix);
 }
 
@@ -62,9 +54,8 @@ static uint32_t tag_of(uint64_t h) { return (uint32_t)(h >> 32) | 1u; }
 static void place(gd_index *ix, uint64_t h, uint32_t record)
 {
     size_t mask = ix->cap - 1, i = (size_t)h & mask;
-    while (ix->tags[i]) i = (i + 1) & mask;
-    ix->tags[i] = tag_of(h);
-    ix->records[i] = record;
+    while (ix->slots[i].tag) i = (i + 1) & mask;
+    ix->slots[i] = (gd_index_slot){.tag = tag_of(h), .record = record};
 }
 
 static int grow(gd_index *ix)
@@ -72,12 +63,11 @@ static int grow(gd_index *ix)
     gd_index old = *ix;
     if (alloc_table(ix, old.cap * 2) != GD_OK) { *ix = old; return -1; }
     for (size_t i = 0; i < old.cap; i++) {
-        if (!old.tags[i]) continue;
-        const char *k = ix->key_of(ix->ctx, old.records[i]);
-        place(ix, gd_hash_bytes(k, strlen(k)), old.records[i]);
+        if (!old.slots[i].tag) continue;
+        const char *k = ix->key_of(ix->ctx, old.slots[i].record);
+        place(ix, gd_hash_bytes(k, strlen(k)), old.slots[i].record);
     }
-    free(old.tags);
-    free(old.records);
+    free(old.slots);
     return 0;
 }
 
@@ -109,9 +99,9 @@ static int64_t probe(const gd_index *ix, uint64_t h, const char *key, size_t len
 {
     uint32_t tag = tag_of(h);
     size_t mask = ix->cap - 1, i = (size_t)h & mask;
-    for (; ix->tags[i]; i = (i + 1) & mask) {
-        if (ix->tags[i] != tag) continue;
-        if (key_is(ix->key_of(ix->ctx, ix->records[i]), key, len)) return ix->records[i];
+    for (; ix->slots[i].tag; i = (i + 1) & mask) {
+        if (ix->slots[i].tag != tag) continue;
+        if (key_is(ix->key_of(ix->ctx, ix->slots[i].record), key, len)) return ix->slots[i].record;
     }
     return -1;
 }

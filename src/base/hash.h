@@ -2,7 +2,7 @@
  * hash.h — open-addressing index from a string key to a 32-bit record number.
  *
  * The index stores only record numbers and a hash tag per slot (8 bytes a
- * slot); the keys themselves stay in the caller's records and are fetched
+ * slot, both in one cache line); the keys themselves stay in the caller's records and are fetched
  * through key_of().  That keeps a 10-million-card index near 160 MB.  Built
  * once, then read by any number of threads without locks.
  */
@@ -15,9 +15,15 @@
 
 typedef const char *(*gd_index_key_fn)(const void *ctx, uint32_t record);
 
+/* A slot: the tag and the record side by side, so a probe's first cache
+ * miss brings both. */
+typedef struct gd_index_slot {
+    uint32_t tag;        /* 0 = empty, else (hash >> 32) | 1 */
+    uint32_t record;
+} gd_index_slot;
+
 typedef struct gd_index {
-    uint32_t *tags;      /* 0 = empty, else (hash >> 32) | 1 */
-    uint32_t *records;
+    gd_index_slot *slots;
     size_t cap;          /* power of two */
     size_t count;
     gd_index_key_fn key_of;

@@ -232,8 +232,7 @@ static gd_status build_code_index(rec_table *t, gd_err *err)
     if (gd_index_init(&t->by_code, t->n, code_of, t) != GD_OK)
         return gd_err_set(err, GD_ENOMEM, NULL, 0, NULL, "out of memory");
     t->indexed = true;
-    advise_huge(t->by_code.tags, t->by_code.cap * sizeof *t->by_code.tags);
-    advise_huge(t->by_code.records, t->by_code.cap * sizeof *t->by_code.records);
+    advise_huge(t->by_code.slots, t->by_code.cap * sizeof *t->by_code.slots);
     for (size_t i = 0; i < t->n; i++)
         if (gd_index_put(&t->by_code, (uint32_t)i, NULL) < 0)
             return gd_err_set(err, GD_ENOMEM, NULL, 0, NULL, "out of memory");
@@ -354,7 +353,7 @@ size_t gd_registry_count(const gd_registry *r, gd_rec_kind kind)
 static size_t strset_memory(const gd_strset *set)
 {
     return set->arena.used_total + set->cap * sizeof *set->strs +
-           set->index.cap * (sizeof *set->index.tags + sizeof *set->index.records);
+           set->index.cap * sizeof *set->index.slots;
 }
 
 size_t gd_registry_memory(const gd_registry *r)
@@ -364,7 +363,7 @@ size_t gd_registry_memory(const gd_registry *r)
         const rec_table *t = &r->tables[k];
         const group_index *g = &r->groups[k];
         bytes += t->cap * t->size;
-        if (t->indexed) bytes += t->by_code.cap * (sizeof *t->by_code.tags + sizeof *t->by_code.records);
+        if (t->indexed) bytes += t->by_code.cap * sizeof *t->by_code.slots;
         if (g->built) bytes += strset_memory(&g->keys) + g->cap * 2 * sizeof(uint32_t);
     }
     return bytes;
